@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# fsd_nb's test command (README, CI): the package is in sync with the notebooks, the notebooks' tests pass, pytest passes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== nbdev-export: fsd_nb/ must already match nbs/"
+nbdev-export
+if ! git diff --quiet -- fsd_nb || [ -n "$(git ls-files --others --exclude-standard -- fsd_nb)" ]; then
+  echo "nbdev-export changed fsd_nb/: the package is out of sync with the notebooks." >&2
+  echo "Edit nbs/, run nbdev-export, and commit both. Changed files:" >&2
+  git status --short -- fsd_nb >&2
+  exit 1
+fi
+
+echo "== nbdev-test (cells flagged slow are skipped)"
+nbdev-test --n-workers "${NBDEV_TEST_WORKERS:-2}"
+
+echo "== nbdev-proc-nbs: docs preprocessing"
+nbdev-proc-nbs
+
+echo "== pytest tests/"
+python -m pytest tests/ -q

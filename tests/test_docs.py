@@ -1,0 +1,48 @@
+"The docs site is consistent: sidebar, Quarto config, README and the literate rule that every export is documented."
+import json, re
+from pathlib import Path
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = ROOT / 'nbs'
+notebooks = sorted(NBS.glob('*.ipynb'))
+
+def cells(nb_path):
+    return json.loads(nb_path.read_text())['cells']
+
+def source(cell): return ''.join(cell['source'])
+
+def test_sidebar_lists_every_notebook_in_order():
+    sidebar = yaml.safe_load((NBS / 'sidebar.yml').read_text())['website']['sidebar']['contents']
+    expected = ['index.ipynb'] + [p.name for p in notebooks if p.name != 'index.ipynb']
+    assert sidebar == expected, f"nbs/sidebar.yml lists {sidebar}; the notebooks are {expected}"
+
+def test_quarto_config():
+    config = yaml.safe_load((ROOT / '_quarto.yml').read_text())
+    assert config['project']['type'] == 'website'
+    assert config['metadata-files'] == ['nbdev.yml', 'sidebar.yml']
+    assert (NBS / '_quarto.yml').resolve() == (ROOT / '_quarto.yml').resolve(), "nbs/_quarto.yml must link to ../_quarto.yml"
+    assert (NBS / config['format']['html']['css']).exists()
+
+def test_every_notebook_has_a_title_and_description():
+    for nb in notebooks:
+        first = source(cells(nb)[0])
+        assert re.match(r'# \S', first) and '\n> ' in first, f"{nb.name}: the first cell must be '# Title' and '> description'"
+
+def test_every_export_is_shown_with_show_doc():
+    import importlib
+    for nb in notebooks:
+        srcs = [source(c) for c in cells(nb) if c['cell_type'] == 'code']
+        module = next((re.search(r'#\| default_exp (\S+)', s).group(1) for s in srcs if '#| default_exp' in s), None)
+        if module is None: continue
+        shown = set(re.findall(r'show_doc\((\w+)', '\n'.join(srcs)))
+        public = [n for n in importlib.import_module(f'fsd_nb.{module}').__all__ if not n.startswith('_')]
+        undocumented = [n for n in public if n not in shown]
+        assert not undocumented, f"{nb.name}: exported but never shown with show_doc: {undocumented}"
+
+def test_readme_is_generated_from_the_index_notebook():
+    readme = (ROOT / 'README.md').read_text()
+    for cell in cells(NBS / 'index.ipynb'):
+        if cell['cell_type'] == 'markdown':
+            for line in source(cell).splitlines():
+                assert line in readme, f"README.md is stale (regenerate it from nbs/index.ipynb): missing {line!r}"
