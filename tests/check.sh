@@ -2,6 +2,9 @@
 # fsd_nb's test command (README, CI): the package is in sync with the notebooks, the notebooks' tests pass, pytest passes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# GLUE for the tests: $FSD_GLUE_DIR if set, else the development checkout's ../shared/glue (never copied into the repo).
+if [ -z "${FSD_GLUE_DIR:-}" ] && [ -d ../shared/glue ]; then export FSD_GLUE_DIR="$(cd ../shared/glue && pwd)"; fi
+echo "GLUE from: ${FSD_GLUE_DIR:-<unset: tests that need the files are skipped>}"
 
 echo "== nbdev-export: fsd_nb/ must already match nbs/"
 nbdev-export
