@@ -60,7 +60,7 @@ GLUE_TASKS = {t.name: t for t in [
     GlueTask('WNLI', 'wnli', _PAIR, ('not_entailment', 'entailment'), ('accuracy',), _DEV, ('sentence1', 'sentence2', 'label')),
 ]}
 
-# %% ../nbs/02_data.ipynb #dcd9abb4
+# %% ../nbs/02_data.ipynb #ed052c40
 def _normalise_task_name(name: str) -> str: return name.lower().replace('-', '').replace('_', '')
 
 def glue_task(name: str | GlueTask) -> GlueTask:
@@ -70,7 +70,7 @@ def glue_task(name: str | GlueTask) -> GlueTask:
         if _normalise_task_name(name) in (_normalise_task_name(task.name), task.hub_config): return task
     raise ValueError(f"unknown GLUE task {name!r}; the tasks are {', '.join(GLUE_TASKS)} (any case, dash optional).")
 
-# %% ../nbs/02_data.ipynb #2a8a7fdd
+# %% ../nbs/02_data.ipynb #d123267f
 def _open_text(path: Path):
     opener = gzip.open if path.suffix == '.gz' else open
     return opener(path, 'rt', encoding='utf-8-sig', newline='')
@@ -85,7 +85,7 @@ def _encode_label(task: GlueTask, raw: str, path: Path, line: int):
     expected = 'a number' if task.is_regression else f"one of {list(task.label_names)} or 0..{task.num_labels - 1}"
     raise ValueError(f"{path}, line {line}: label {raw!r} is not {expected}.")
 
-# %% ../nbs/02_data.ipynb #71051c72
+# %% ../nbs/02_data.ipynb #5ff64837
 def read_glue_tsv(task: str | GlueTask, path: str | Path) -> dict[str, list]:
     "Columns (the hub's names, plus `label` and `idx`) of one GLUE tsv file, read without quote processing."
     task, path = glue_task(task), Path(path)
@@ -110,7 +110,7 @@ def read_glue_tsv(task: str | GlueTask, path: str | Path) -> dict[str, list]:
     columns['idx'] = list(range(len(columns['label'])))
     return columns
 
-# %% ../nbs/02_data.ipynb #9aca8481
+# %% ../nbs/02_data.ipynb #23aca13e
 def _features(task: GlueTask) -> Features:
     label = Value('float32') if task.is_regression else ClassLabel(names=list(task.label_names))
     return Features({**{c: Value('string') for c in task.text_columns}, 'label': label, 'idx': Value('int32')})
@@ -126,7 +126,7 @@ def _cache_root() -> Path:
 
 _PARSER_VERSION = '1'
 
-# %% ../nbs/02_data.ipynb #b2a8be6d
+# %% ../nbs/02_data.ipynb #4f4d800c
 def _load_split(task: GlueTask, path: Path, cache: bool) -> Dataset:
     "One split from `path`, through the Arrow cache keyed by the file's path, size and modification time."
     stat = path.stat()
@@ -145,7 +145,7 @@ def _load_split(task: GlueTask, path: Path, cache: bool) -> Dataset:
         dataset = datasets.load_from_disk(str(cached))
     return dataset
 
-# %% ../nbs/02_data.ipynb #040df00a
+# %% ../nbs/02_data.ipynb #8be5e31f
 def _load_from_hub(task: GlueTask, splits) -> DatasetDict:
     try: loaded = datasets.load_dataset('nyu-mll/glue', task.hub_config)
     except Exception as e:
@@ -172,7 +172,7 @@ def load_glue(task: str | GlueTask, data_dir: str | Path | None = None, splits=N
     files = dict(train='train.tsv', **task.dev_files)
     return DatasetDict({s: _load_split(task, _find_split_file(task_dir, files[s]), cache) for s in splits})
 
-# %% ../nbs/02_data.ipynb #c7ddd307
+# %% ../nbs/02_data.ipynb #9192c823
 def _as_numpy(x) -> np.ndarray:
     if hasattr(x, 'detach'): x = x.detach().cpu().float().numpy()
     return np.asarray(x)
@@ -192,7 +192,7 @@ def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
                    spearman=lambda: spearmanr(predictions, labels)[0])
     return {m: float(100 * compute[m]()) for m in task.metrics}
 
-# %% ../nbs/02_data.ipynb #c55f9246
+# %% ../nbs/02_data.ipynb #194338ad
 def tokenize_glue(dataset: DatasetDict | Dataset, tokenizer, task: str | GlueTask, max_length: int = 128,
                   num_proc: int | None = None):
     "Tokenise the task's text column(s) with truncation to `max_length`; keep `labels` and `idx`."
