@@ -13,8 +13,9 @@ from fastcore.script import call_parse
 from .losses import intra_feature_loss, local_inter_feature_loss
 
 # %% auto #0
-__all__ = ['reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss', 'benchmark_structure_losses',
-           'format_loss_row', 'fsd_bench']
+__all__ = ['BENCH_SUITES', 'reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss',
+           'benchmark_structure_losses', 'memory_probe', 'benchmark_memory_build', 'format_loss_row',
+           'format_memory_rows', 'fsd_bench']
 
 # %% ../nbs/90_bench.ipynb #acda7354
 def _reference_centring(K):
@@ -69,7 +70,42 @@ def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: 
             rows[-1]['speedup'] = rows[-1]['reference_s'] / rows[-1]['fsd_nb_s']
     return rows
 
-# %% ../nbs/90_bench.ipynb #0c451771
+# %% ../nbs/90_bench.ipynb #e6bfb570
+class _RandomTokens(torch.utils.data.Dataset):
+    "`n` samples of `length` random token ids, generated from the index (nothing is stored)."
+    def __init__(self, n: int, length: int, vocab: int): self.n, self.length, self.vocab = n, length, vocab
+    def __len__(self): return self.n
+    def __getitem__(self, i):
+        ids = torch.randint(1000, self.vocab, (self.length,), generator=torch.Generator().manual_seed(i))
+        return dict(input_ids=ids, attention_mask=torch.ones_like(ids))
+
+def memory_probe(n_samples: int, tokens: int = 32, hidden: int = 128, n_centroids: int = 100, epochs: int = 3,
+                 batch_size: int = 256) -> dict:
+    "Build a teacher memory over `n_samples` synthetic samples of width tokens·hidden; peak RSS and time of this process."
+    import resource, time
+    import transformers
+    from fsd_nb.memory import build_teacher_memory
+    config = transformers.BertConfig(hidden_size=hidden, num_hidden_layers=2, num_attention_heads=4,
+                                     intermediate_size=2 * hidden)
+    torch.manual_seed(0)
+    teacher = transformers.BertForSequenceClassification(config).eval()
+    loader = torch.utils.data.DataLoader(_RandomTokens(n_samples, tokens, config.vocab_size), batch_size=batch_size)
+    start = time.perf_counter()
+    memory = build_teacher_memory(teacher, loader, n_centroids, epochs=epochs, progress=False)
+    return dict(n_samples=n_samples, width=memory.centroids.shape[1], seconds=time.perf_counter() - start,
+                peak_rss_bytes=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
+
+def benchmark_memory_build(sample_counts=(10_000, 80_000), **kwargs) -> list[dict]:
+    "Run `memory_probe` for each sample count in a fresh Python process; one dict per count."
+    import json, subprocess, sys
+    rows = []
+    for n in sample_counts:
+        code = f"import json; from fsd_nb.bench import memory_probe; print(json.dumps(memory_probe({n}, **{kwargs!r})))"
+        out = subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout
+        rows.append(json.loads(out.strip().splitlines()[-1]))
+    return rows
+
+# %% ../nbs/90_bench.ipynb #e1298d4e
 def _machine() -> str:
     threads = torch.get_num_threads()
     return f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {threads} threads"
@@ -82,18 +118,38 @@ def format_loss_row(r: dict) -> str:
             f"speed-up {r['speedup']:5.2f}x  loss {r['value']:.6f} vs {r['reference_value']:.6f} "
             f"({'agree' if agree else 'DIFFER'})")
 
-# %% ../nbs/90_bench.ipynb #98eb255b
+# %% ../nbs/90_bench.ipynb #1fef6351
+def format_memory_rows(rows: list[dict]) -> str:
+    "`fsd-bench` lines for `benchmark_memory_build`: each run's peak memory, then the ratio of the largest to the smallest."
+    lines = [f"memory build  N={r['n_samples']:<6} width={r['width']}  peak RSS {r['peak_rss_bytes'] / 2**20:8.1f} MiB  "
+             f"{r['seconds']:6.1f} s" for r in rows]
+    ratio = rows[-1]['peak_rss_bytes'] / rows[0]['peak_rss_bytes']
+    lines.append(f"memory build  peak RSS ratio N={rows[-1]['n_samples']} / N={rows[0]['n_samples']}: {ratio:.3f} "
+                 f"(target < 1.10: {'met' if ratio < 1.10 else 'NOT met'})")
+    return '\n'.join(lines)
+
+# %% ../nbs/90_bench.ipynb #aefb2328
+BENCH_SUITES = ('losses', 'memory')
+
 @call_parse
 def fsd_bench(
+    suites: str = 'losses,memory',  # comma-separated: losses (CKA losses vs the authors'), memory (teacher-memory build)
     batch: int = 32,  # samples per batch (paper: 32)
     tokens: int = 128,  # tokens per sample W (paper: 128)
     teacher_dim: int = 768,  # teacher hidden size (BERT-base: 768)
     student_dims: str = '768,384',  # comma-separated student hidden sizes
     min_run_time: float = 2.0,  # seconds of timing per measurement
-    device: str = 'cpu',  # torch device, e.g. cuda
+    device: str = 'cpu',  # torch device for the losses suite, e.g. cuda
+    memory_samples: str = '10000,80000',  # comma-separated sample counts of the memory suite
 ):
-    "Time fsd_nb's FSD losses against the authors' formulation and print one line per case with the speed ratio."
+    "Benchmarks with ratios: FSD losses against the authors' formulation, and the memory of building a teacher memory."
+    chosen = suites.split(',')
+    unknown = [s for s in chosen if s not in BENCH_SUITES]
+    if unknown: raise SystemExit(f"fsd-bench: unknown suite(s) {unknown}; choose from {', '.join(BENCH_SUITES)}.")
     print(f"fsd-bench on {device}: {_machine()}")
-    dims = tuple(int(d) for d in student_dims.split(','))
-    for row in benchmark_structure_losses(batch, tokens, teacher_dim, dims, min_run_time, device):
-        print(format_loss_row(row))
+    if 'losses' in chosen:
+        dims = tuple(int(d) for d in student_dims.split(','))
+        for row in benchmark_structure_losses(batch, tokens, teacher_dim, dims, min_run_time, device):
+            print(format_loss_row(row), flush=True)
+    if 'memory' in chosen:
+        print(format_memory_rows(benchmark_memory_build(tuple(int(n) for n in memory_samples.split(',')))))

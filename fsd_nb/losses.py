@@ -12,8 +12,9 @@ from torch import Tensor, nn
 from .cka import linear_cka
 
 # %% auto #0
-__all__ = ['kd_loss', 'intra_feature_loss', 'local_inter_feature_loss', 'global_inter_feature_terms', 'global_inter_feature_loss',
-           'FSDLoss', 'pkd_loss', 'rkd_distance_loss', 'rkd_angle_loss', 'rkd_loss', 'minilm_loss']
+__all__ = ['FEATURE_KINDS', 'kd_loss', 'intra_feature_loss', 'local_inter_feature_loss', 'sequence_features',
+           'global_inter_feature_terms', 'global_inter_feature_loss', 'FSDLoss', 'pkd_loss', 'rkd_distance_loss',
+           'rkd_angle_loss', 'rkd_loss', 'minilm_loss']
 
 # %% ../nbs/01_losses.ipynb #b05739d3
 def _student_teacher(student: Tensor, teacher: Tensor) -> tuple[Tensor, Tensor]:
@@ -67,7 +68,19 @@ def local_inter_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = Non
         s, t = s.masked_fill(padded, 0), t.masked_fill(padded, 0)
     return _neg_log_abs(linear_cka(s.flatten(1), t.flatten(1), unbiased=unbiased))
 
-# %% ../nbs/01_losses.ipynb #fc2eb6d4
+# %% ../nbs/01_losses.ipynb #fcea6d3b
+FEATURE_KINDS = ('flatten', 'pooled')
+
+def sequence_features(h: Tensor, mask: Tensor | None = None, kind: str = 'flatten') -> Tensor:
+    "One feature vector per sample from hidden states (B, W, D): flattened (B, W·D) or mean-pooled over real tokens (B, D)."
+    if kind not in FEATURE_KINDS: raise ValueError(f"unknown feature kind {kind!r}; choose one of {FEATURE_KINDS}.")
+    if kind == 'flatten':
+        return (h if mask is None else h.masked_fill(~mask.bool().unsqueeze(-1), 0)).flatten(1)
+    if mask is None: return h.mean(1)
+    keep = mask.to(h.dtype).unsqueeze(-1)
+    return (h * keep).sum(1) / keep.sum(1).clamp_min(1)
+
+# %% ../nbs/01_losses.ipynb #5684d801
 def _centroids(memory) -> Tensor:
     return memory.centroids if hasattr(memory, 'centroids') else memory
 
@@ -93,13 +106,16 @@ def global_inter_feature_loss(h_s: Tensor, h_t: Tensor, memory_s, memory_t, gamm
     terms = global_inter_feature_terms(h_s, h_t, memory_s, memory_t)
     return gamma_m * terms['euclidean'] + (1 - gamma_m) * terms['cosine'] + terms['memory']
 
-# %% ../nbs/01_losses.ipynb #533e1627
+# %% ../nbs/01_losses.ipynb #539109a0
 class FSDLoss(nn.Module):
     "Eq. 11, γi·I + γl·L + γg·G on penultimate hidden states; returns (loss, dict of every term)."
     def __init__(self, gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,
-                 unbiased: bool = False):
+                 unbiased: bool = False, global_feature: str = 'flatten'):
         super().__init__()
-        self.gamma_i, self.gamma_l, self.gamma_g, self.gamma_m, self.unbiased = gamma_i, gamma_l, gamma_g, gamma_m, unbiased
+        if global_feature not in FEATURE_KINDS:
+            raise ValueError(f"unknown global_feature {global_feature!r}; choose one of {FEATURE_KINDS}.")
+        self.gamma_i, self.gamma_l, self.gamma_g, self.gamma_m = gamma_i, gamma_l, gamma_g, gamma_m
+        self.unbiased, self.global_feature = unbiased, global_feature
 
     def forward(self, h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, memory_s=None, memory_t=None):
         terms = {}
@@ -109,8 +125,8 @@ class FSDLoss(nn.Module):
             if memory_s is None or memory_t is None:
                 raise ValueError("gamma_g > 0 needs the student and teacher memories (memory_s, memory_t); "
                                  "build the teacher memory first, or set gamma_g=0 to train without the global structure.")
-            features_s, features_t = (h_s, h_t) if mask is None else (
-                h_s.masked_fill(~mask.bool().unsqueeze(-1), 0), h_t.masked_fill(~mask.bool().unsqueeze(-1), 0))
+            if self.global_feature == 'pooled' and mask is None: mask = torch.ones(h_s.shape[:2], dtype=torch.bool, device=h_s.device)
+            features_s, features_t = (sequence_features(h, mask, self.global_feature) for h in (h_s, h_t))
             parts = global_inter_feature_terms(features_s, features_t, memory_s, memory_t)
             terms.update({f'global_{k}': v for k, v in parts.items()})
             terms['global'] = self.gamma_m * parts['euclidean'] + (1 - self.gamma_m) * parts['cosine'] + parts['memory']
@@ -121,9 +137,9 @@ class FSDLoss(nn.Module):
 
     def extra_repr(self):
         return (f"gamma_i={self.gamma_i}, gamma_l={self.gamma_l}, gamma_g={self.gamma_g}, gamma_m={self.gamma_m}, "
-                f"unbiased={self.unbiased}")
+                f"unbiased={self.unbiased}, global_feature={self.global_feature!r}")
 
-# %% ../nbs/01_losses.ipynb #ebbd4470
+# %% ../nbs/01_losses.ipynb #1463d82e
 def pkd_loss(student_states, teacher_states, normalize: bool = True) -> Tensor:
     "Mean squared error between (normalised) [CLS] states of mapped layers: sequences or stacks of (B, D) tensors."
     s, t = (torch.stack(list(x)) if not isinstance(x, Tensor) else x for x in (student_states, teacher_states))
@@ -135,7 +151,7 @@ def pkd_loss(student_states, teacher_states, normalize: bool = True) -> Tensor:
     if normalize: s, t = F.normalize(s, dim=-1), F.normalize(t, dim=-1)
     return F.mse_loss(s, t)
 
-# %% ../nbs/01_losses.ipynb #0eb3f45e
+# %% ../nbs/01_losses.ipynb #f8efc42e
 def _centred_gram_distances(x: Tensor, eps: float = 1e-12):
     "Gram matrix of the batch-centred rows of `x` (B, F) and their pairwise distances (zero diagonal)."
     x = x.flatten(1)
@@ -170,7 +186,7 @@ def rkd_loss(student: Tensor, teacher: Tensor, distance_weight: float = 25., ang
     "RKD: weighted distance and angle losses on the flattened features (B, ...) of a batch."
     return distance_weight * rkd_distance_loss(student, teacher) + angle_weight * rkd_angle_loss(student, teacher)
 
-# %% ../nbs/01_losses.ipynb #9c8107e2
+# %% ../nbs/01_losses.ipynb #777eb472
 def _kl_rows(p_teacher: Tensor, p_student: Tensor) -> Tensor:
     "KL(p_teacher ‖ p_student) over the last dimension, with 0·log 0 = 0 and a floor on the student's probabilities."
     return (torch.xlogy(p_teacher, p_teacher) - p_teacher * p_student.clamp_min(1e-12).log()).sum(-1)
