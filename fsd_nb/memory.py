@@ -156,7 +156,7 @@ class StreamingKMeans:
         "Sum of squared distances of the rows of `x` to their closest centroid."
         return float(self.assign(x)[1].sum())
 
-# %% ../nbs/04_memory.ipynb #22cd60d5
+# %% ../nbs/04_memory.ipynb #63bb4b46
 @dataclass
 class TeacherMemory:
     "Frozen teacher centroids (n_centroids, feature width) and the metadata that says what they fit."
@@ -187,7 +187,7 @@ class TeacherMemory:
         state = torch.load(path, map_location=map_location, weights_only=True)
         return cls(state['centroids'], state['metadata'])
 
-# %% ../nbs/04_memory.ipynb #df0207e4
+# %% ../nbs/04_memory.ipynb #b3f6f34c
 def _check_fits(memory: TeacherMemory, hidden_size: int, max_length: int | None, feature: str, task: str | None):
     "Raise a ValueError naming the mismatch when `memory` was built for another teacher, length, feature or task."
     meta, problems = memory.metadata, []
@@ -211,7 +211,7 @@ def check_memory_fits(memory: TeacherMemory, teacher: nn.Module, max_length: int
     "Refuse (ValueError) a memory whose shape or metadata does not fit `teacher`, `max_length`, `feature` or `task`."
     _check_fits(memory, teacher.config.hidden_size, max_length, feature, task)
 
-# %% ../nbs/04_memory.ipynb #c6fedbb7
+# %% ../nbs/04_memory.ipynb #a5e0cdc7
 def build_teacher_memory(teacher: nn.Module, dataloader, n_centroids: int, epochs: int = 3, feature: str = 'flatten',
                          mask_padding: bool = False, seed: int = 0, task: str | None = None,
                          progress: bool = True) -> TeacherMemory:
@@ -245,7 +245,7 @@ def build_teacher_memory(teacher: nn.Module, dataloader, n_centroids: int, epoch
                     inertia_per_epoch=kmeans.inertia_per_epoch, seconds=round(time.time() - start, 3))
     return TeacherMemory(kmeans.centroids.detach(), metadata)
 
-# %% ../nbs/04_memory.ipynb #b25dd954
+# %% ../nbs/04_memory.ipynb #fa60ae65
 class StudentMemory(nn.Module):
     "The learnable student memory M_S: `n_centroids` vectors of width `dim`, randomly initialised."
     def __init__(self, n_centroids: int, dim: int, init_std: float = 1.0):

@@ -7,11 +7,14 @@ if [ -z "${FSD_GLUE_DIR:-}" ] && [ -d ../shared/glue ]; then export FSD_GLUE_DIR
 echo "GLUE from: ${FSD_GLUE_DIR:-<unset: tests that need the files are skipped>}"
 
 echo "== nbdev-export: fsd_nb/ must already match nbs/"
+snapshot() { find fsd_nb -name '*.py' -print0 | sort -z | xargs -0 sha1sum; }
+before=$(snapshot)
 nbdev-export
-if ! git diff --quiet -- fsd_nb || [ -n "$(git ls-files --others --exclude-standard -- fsd_nb)" ]; then
+after=$(snapshot)
+if [ "$before" != "$after" ]; then
   echo "nbdev-export changed fsd_nb/: the package is out of sync with the notebooks." >&2
   echo "Edit nbs/, run nbdev-export, and commit both. Changed files:" >&2
-  git status --short -- fsd_nb >&2
+  diff <(echo "$before") <(echo "$after") >&2 || true
   exit 1
 fi
 
