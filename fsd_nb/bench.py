@@ -14,8 +14,8 @@ from .losses import intra_feature_loss, local_inter_feature_loss
 
 # %% auto #0
 __all__ = ['BENCH_SUITES', 'reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss',
-           'benchmark_structure_losses', 'memory_probe', 'benchmark_memory_build', 'format_loss_row',
-           'format_memory_rows', 'fsd_bench']
+           'benchmark_structure_losses', 'memory_probe', 'benchmark_memory_build', 'benchmark_training_step',
+           'format_step_rows', 'format_loss_row', 'format_memory_rows', 'fsd_bench']
 
 # %% ../nbs/90_bench.ipynb #acda7354
 def _reference_centring(K):
@@ -105,7 +105,57 @@ def benchmark_memory_build(sample_counts=(10_000, 80_000), **kwargs) -> list[dic
         rows.append(json.loads(out.strip().splitlines()[-1]))
     return rows
 
-# %% ../nbs/90_bench.ipynb #e1298d4e
+# %% ../nbs/90_bench.ipynb #1e9c1e4b
+def benchmark_training_step(methods=('vkd', 'fsd'), batch: int = 32, tokens: int = 128, student_layers: int = 3,
+                            n_centroids: int = 100, min_run_time: float = 5.0, rounds: int = 3, device: str = 'cpu',
+                            backbone: str | None = None) -> list[dict]:
+    "Median seconds of one optimisation step per method, its ratio to the first method, and the teacher's share."
+    from fsd_nb.models import default_backbone, make_student, make_teacher, run_model
+    from fsd_nb.memory import StudentMemory, TeacherMemory
+    from fsd_nb.train import DistillationConfig, DistillationLoss
+    backbone = backbone or default_backbone()
+    torch.manual_seed(0)
+    teacher = make_teacher('sst2', backbone).to(device).eval()
+    hidden = teacher.config.hidden_size
+    memory = TeacherMemory(torch.randn(n_centroids, tokens * hidden, device=device),
+                           dict(feature='flatten', hidden_size=hidden, max_length=tokens, n_centroids=n_centroids))
+    inputs = dict(input_ids=torch.randint(1000, 20000, (batch, tokens)), attention_mask=torch.ones(batch, tokens, dtype=torch.long),
+                  token_type_ids=torch.zeros(batch, tokens, dtype=torch.long), labels=torch.randint(0, 2, (batch,)))
+    inputs = {k: v.to(device) for k, v in inputs.items()}
+    steps = {}
+    for method in methods:
+        config = DistillationConfig(method=method)
+        student = make_student(backbone, student_layers, 'sst2').to(device).train()
+        if config.uses('g'): student.fsd_student_memory = StudentMemory.matching(memory, hidden).to(device)
+        loss_fn = DistillationLoss(config, teacher, memory if config.uses('g') else None)
+        optimizer = torch.optim.AdamW(student.parameters(), lr=1e-5)
+        def step(student=student, loss_fn=loss_fn, optimizer=optimizer):
+            optimizer.zero_grad()
+            loss_fn(student, inputs)[0].backward()
+            optimizer.step()
+        step()  # warm-up (allocations, optimizer state)
+        steps[method] = step
+    def teacher_forward():
+        with torch.no_grad(): run_model(teacher, inputs)
+    steps['teacher forward'] = teacher_forward
+    timer = lambda fn: benchmark.Timer(stmt='fn()', globals=dict(fn=fn)).blocked_autorange(min_run_time=min_run_time).median
+    times = {name: [] for name in steps}
+    for _ in range(rounds):
+        for name, fn in steps.items(): times[name].append(timer(fn))
+    median = {name: sorted(t)[len(t) // 2] for name, t in times.items()}
+    base = median[methods[0]]
+    return [dict(method=m, batch=batch, tokens=tokens, student_layers=student_layers, seconds=median[m],
+                 ratio=median[m] / base, teacher_share=median['teacher forward'] / base) for m in methods]
+
+def format_step_rows(rows: list[dict]) -> str:
+    "`fsd-bench` lines for `benchmark_training_step`."
+    lines = [f"train step  {r['method']:<6} B={r['batch']} W={r['tokens']} student {r['student_layers']} layers  "
+             f"{r['seconds'] * 1e3:9.1f} ms  ratio to {rows[0]['method']} {r['ratio']:.3f}" for r in rows]
+    lines.append(f"train step  teacher forward share of a {rows[0]['method']} step: {rows[0]['teacher_share']:.3f} "
+                 f"(the most that caching teacher outputs could save)")
+    return '\n'.join(lines)
+
+# %% ../nbs/90_bench.ipynb #7d742f48
 def _machine() -> str:
     threads = torch.get_num_threads()
     return f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {threads} threads"
@@ -118,7 +168,7 @@ def format_loss_row(r: dict) -> str:
             f"speed-up {r['speedup']:5.2f}x  loss {r['value']:.6f} vs {r['reference_value']:.6f} "
             f"({'agree' if agree else 'DIFFER'})")
 
-# %% ../nbs/90_bench.ipynb #1fef6351
+# %% ../nbs/90_bench.ipynb #ca5a222d
 def format_memory_rows(rows: list[dict]) -> str:
     "`fsd-bench` lines for `benchmark_memory_build`: each run's peak memory, then the ratio of the largest to the smallest."
     lines = [f"memory build  N={r['n_samples']:<6} width={r['width']}  peak RSS {r['peak_rss_bytes'] / 2**20:8.1f} MiB  "
@@ -128,12 +178,12 @@ def format_memory_rows(rows: list[dict]) -> str:
                  f"(target < 1.10: {'met' if ratio < 1.10 else 'NOT met'})")
     return '\n'.join(lines)
 
-# %% ../nbs/90_bench.ipynb #aefb2328
-BENCH_SUITES = ('losses', 'memory')
+# %% ../nbs/90_bench.ipynb #e2d17e3f
+BENCH_SUITES = ('losses', 'memory', 'step')
 
 @call_parse
 def fsd_bench(
-    suites: str = 'losses,memory',  # comma-separated: losses (CKA losses vs the authors'), memory (teacher-memory build)
+    suites: str = 'losses,memory,step',  # comma-separated: losses (vs the authors'), memory (teacher-memory build), step (fsd vs vkd)
     batch: int = 32,  # samples per batch (paper: 32)
     tokens: int = 128,  # tokens per sample W (paper: 128)
     teacher_dim: int = 768,  # teacher hidden size (BERT-base: 768)
@@ -141,6 +191,8 @@ def fsd_bench(
     min_run_time: float = 2.0,  # seconds of timing per measurement
     device: str = 'cpu',  # torch device for the losses suite, e.g. cuda
     memory_samples: str = '10000,80000',  # comma-separated sample counts of the memory suite
+    step_methods: str = 'vkd,fsd',  # methods of the step suite; ratios are to the first
+    student_layers: int = 3,  # student depth of the step suite (the teacher is the packaged 6-layer MiniLM)
 ):
     "Benchmarks with ratios: FSD losses against the authors' formulation, and the memory of building a teacher memory."
     chosen = suites.split(',')
@@ -152,4 +204,8 @@ def fsd_bench(
         for row in benchmark_structure_losses(batch, tokens, teacher_dim, dims, min_run_time, device):
             print(format_loss_row(row), flush=True)
     if 'memory' in chosen:
-        print(format_memory_rows(benchmark_memory_build(tuple(int(n) for n in memory_samples.split(',')))))
+        print(format_memory_rows(benchmark_memory_build(tuple(int(n) for n in memory_samples.split(',')))), flush=True)
+    if 'step' in chosen:
+        rows = benchmark_training_step(tuple(step_methods.split(',')), batch, tokens, student_layers,
+                                       min_run_time=min_run_time, rounds=5, device=device)
+        print(format_step_rows(rows))

@@ -106,7 +106,7 @@ def global_inter_feature_loss(h_s: Tensor, h_t: Tensor, memory_s, memory_t, gamm
     terms = global_inter_feature_terms(h_s, h_t, memory_s, memory_t)
     return gamma_m * terms['euclidean'] + (1 - gamma_m) * terms['cosine'] + terms['memory']
 
-# %% ../nbs/01_losses.ipynb #539109a0
+# %% ../nbs/01_losses.ipynb #0be31559
 class FSDLoss(nn.Module):
     "Eq. 11, γi·I + γl·L + γg·G on penultimate hidden states; returns (loss, dict of every term)."
     def __init__(self, gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,
@@ -117,10 +117,12 @@ class FSDLoss(nn.Module):
         self.gamma_i, self.gamma_l, self.gamma_g, self.gamma_m = gamma_i, gamma_l, gamma_g, gamma_m
         self.unbiased, self.global_feature = unbiased, global_feature
 
-    def forward(self, h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, memory_s=None, memory_t=None):
+    def forward(self, h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, memory_s=None, memory_t=None, gather=None):
+        "`gather(h_s, h_t, mask)`, if given, returns the whole batch across processes for the local structure (DDP)."
         terms = {}
         if self.gamma_i: terms['intra'] = intra_feature_loss(h_s, h_t, mask, self.unbiased)
-        if self.gamma_l: terms['local'] = local_inter_feature_loss(h_s, h_t, mask, self.unbiased)
+        if self.gamma_l:
+            terms['local'] = local_inter_feature_loss(*(gather(h_s, h_t, mask) if gather else (h_s, h_t, mask)), self.unbiased)
         if self.gamma_g:
             if memory_s is None or memory_t is None:
                 raise ValueError("gamma_g > 0 needs the student and teacher memories (memory_s, memory_t); "

@@ -131,7 +131,7 @@ class ModelOutputs:
         "Stacked [CLS] vectors (len(layers), B, D) of the given layers (1 = first layer), for PKD."
         return torch.stack([self.hidden_states[l][:, 0] for l in layers])
 
-# %% ../nbs/03_models.ipynb #c9e0b0dc
+# %% ../nbs/03_models.ipynb #f4db5099
 def _self_attention(model: nn.Module) -> nn.Module:
     try: return model.base_model.encoder.layer[-1].attention.self
     except AttributeError as e:
@@ -147,8 +147,9 @@ def run_model(model: nn.Module, batch: dict, attention: bool = False) -> ModelOu
     device = next(model.parameters()).device
     inputs = {k: v.to(device) for k, v in batch.items() if k in ('input_ids', 'attention_mask', 'token_type_ids', 'labels')}
     captured, handles = {}, []
+    core = getattr(model, 'module', model)  # the model inside a DistributedDataParallel wrapper
     if attention:
-        layer = _self_attention(model)
+        layer = _self_attention(core)
         for name in ('query', 'key', 'value'):
             handles.append(getattr(layer, name).register_forward_hook(
                 lambda module, args, out, name=name: captured.__setitem__(name, out)))
@@ -157,7 +158,7 @@ def run_model(model: nn.Module, batch: dict, attention: bool = False) -> ModelOu
         for h in handles: h.remove()
     result = ModelOutputs(logits=out.logits, hidden_states=tuple(out.hidden_states), loss=getattr(out, 'loss', None))
     if attention:
-        heads = model.config.num_attention_heads
+        heads = core.config.num_attention_heads
         q, k, v = (_split_heads(captured[n], heads) for n in ('query', 'key', 'value'))
         scores = (q @ k.mT / q.shape[-1] ** 0.5).float()
         if 'attention_mask' in inputs:

@@ -20,3 +20,9 @@ def test_fsd_bench_memory_suite_prints_the_ratio():
 def test_fsd_bench_rejects_an_unknown_suite():
     result = subprocess.run([FSD_BENCH, '--suites', 'speed'], capture_output=True, text=True)
     assert result.returncode != 0 and "unknown suite(s) ['speed']" in result.stderr
+
+def test_fsd_bench_step_suite_prints_ratios():
+    out = subprocess.run([FSD_BENCH, '--suites', 'step', '--batch', '2', '--tokens', '8', '--student-layers', '1',
+                          '--min-run-time', '0.01'], capture_output=True, text=True, check=True).stdout
+    assert 'train step  vkd' in out and 'train step  fsd' in out and 'ratio to vkd 1.000' in out, out
+    assert 'teacher forward share' in out, out
