@@ -40,14 +40,14 @@ def reference_local_inter_feature_loss(h_s, h_t):
     "Eq. 7 with `reference_cka`."
     return -reference_cka(h_s.flatten(1), h_t.flatten(1)).abs().log()
 
-# %% ../nbs/90_bench.ipynb #4c38387a
+# %% ../nbs/90_bench.ipynb #dbf5dd0f
 def _time_backward(loss_fn, h_s, h_t, min_run_time: float) -> float:
     "Median seconds of one forward+backward of `loss_fn(h_s, h_t)`."
     def step():
         h_s.grad = None
         loss_fn(h_s, h_t).backward()
     step()  # warm-up
-    return benchmark.Timer(stmt='step()', globals=dict(step=step)).blocked_autorange(min_run_time=min_run_time).median
+    return benchmark.Timer(stmt='step()', globals=dict(step=step), num_threads=torch.get_num_threads()).blocked_autorange(min_run_time=min_run_time).median
 
 def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: int = 768, student_dims=(768, 384),
                                min_run_time: float = 1.0, device: str = 'cpu', seed: int = 0) -> list[dict]:
@@ -105,7 +105,7 @@ def benchmark_memory_build(sample_counts=(10_000, 80_000), **kwargs) -> list[dic
         rows.append(json.loads(out.strip().splitlines()[-1]))
     return rows
 
-# %% ../nbs/90_bench.ipynb #1e9c1e4b
+# %% ../nbs/90_bench.ipynb #d920da33
 def benchmark_training_step(methods=('vkd', 'fsd'), batch: int = 32, tokens: int = 128, student_layers: int = 3,
                             n_centroids: int = 100, min_run_time: float = 5.0, rounds: int = 3, device: str = 'cpu',
                             backbone: str | None = None) -> list[dict]:
@@ -138,7 +138,7 @@ def benchmark_training_step(methods=('vkd', 'fsd'), batch: int = 32, tokens: int
     def teacher_forward():
         with torch.no_grad(): run_model(teacher, inputs)
     steps['teacher forward'] = teacher_forward
-    timer = lambda fn: benchmark.Timer(stmt='fn()', globals=dict(fn=fn)).blocked_autorange(min_run_time=min_run_time).median
+    timer = lambda fn: benchmark.Timer(stmt='fn()', globals=dict(fn=fn), num_threads=torch.get_num_threads()).blocked_autorange(min_run_time=min_run_time).median
     times = {name: [] for name in steps}
     for _ in range(rounds):
         for name, fn in steps.items(): times[name].append(timer(fn))

@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['gram', 'centre_gram', 'linear_hsic', 'linear_cka']
+__all__ = ['gram', 'centre_gram', 'linear_hsic', 'linear_cka', 'linear_cka_from_grams']
 
 # %% ../nbs/00_cka.ipynb #032183d6
 class _SymmetricGram(torch.autograd.Function):
@@ -77,18 +77,20 @@ def _gram_form_is_cheaper(n: int, d1: int, d2: int) -> bool:
     "Gram form costs n²(d1+d2) multiply-adds, feature form n(d1²+d2²+d1·d2)."
     return n * (d1 + d2) <= d1 * d1 + d2 * d2 + d1 * d2
 
-# %% ../nbs/00_cka.ipynb #9efcf5ed
+# %% ../nbs/00_cka.ipynb #34a2fda0
+def _gram_statistics(K_raw: Tensor, L_raw: Tensor, mask: Tensor | None):
+    "The statistics of `_hsic_statistics` from the uncentred Gram matrices."
+    raw_trace_x, raw_trace_y = K_raw.diagonal(dim1=-2, dim2=-1).sum(-1), L_raw.diagonal(dim1=-2, dim2=-1).sum(-1)
+    K, L = centre_gram(K_raw, mask), centre_gram(L_raw, mask)
+    kl, kk, ll = (K * L).sum((-2, -1)), K.square().sum((-2, -1)), L.square().sum((-2, -1))
+    return kl, kk, ll, K.diagonal(dim1=-2, dim2=-1), L.diagonal(dim1=-2, dim2=-1), raw_trace_x, raw_trace_y
+
 def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None):
     "Frobenius products ⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ of the centred Gram matrices, their diagonals and raw traces."
     if mask is not None:
         X, Y = X.masked_fill(~mask.unsqueeze(-1), 0), Y.masked_fill(~mask.unsqueeze(-1), 0)
     if gram_form is None: gram_form = _gram_form_is_cheaper(X.shape[-2], X.shape[-1], Y.shape[-1])
-    if gram_form:
-        K_raw, L_raw = gram(X), gram(Y)
-        raw_trace_x, raw_trace_y = K_raw.diagonal(dim1=-2, dim2=-1).sum(-1), L_raw.diagonal(dim1=-2, dim2=-1).sum(-1)
-        K, L = centre_gram(K_raw, mask), centre_gram(L_raw, mask)
-        kl, kk, ll = (K * L).sum((-2, -1)), K.square().sum((-2, -1)), L.square().sum((-2, -1))
-        diag_k, diag_l = K.diagonal(dim1=-2, dim2=-1), L.diagonal(dim1=-2, dim2=-1)
+    if gram_form: return _gram_statistics(gram(X), gram(Y), mask)
     else:
         raw_trace_x, raw_trace_y = X.square().sum((-2, -1)), Y.square().sum((-2, -1))
         Xc, Yc = _centre_features(X, mask), _centre_features(Y, mask)
@@ -104,15 +106,18 @@ def _finish_hsic(frobenius: Tensor, diag_a: Tensor, diag_b: Tensor, n: Tensor | 
     trace_product = diag_a.sum(-1) * diag_b.sum(-1)
     return (frobenius - dot_diag + trace_product / ((n - 1) * (n - 2)) - 2 * dot_diag / (n - 2)) / (n * (n - 3))
 
-# %% ../nbs/00_cka.ipynb #63d8fbc4
+# %% ../nbs/00_cka.ipynb #e2fe4fe6
 def _hsic_triple(X, Y, unbiased, mask):
     "HSIC(K,L), HSIC(K,K), HSIC(L,L) and whether X or Y is degenerate (constant), from one pass over the data."
     _check_inputs(X, Y, mask, 4 if unbiased else 2, "unbiased" if unbiased else "biased")
     X, Y = _upcast(X), _upcast(Y)
     X, Y = X.to(torch.promote_types(X.dtype, Y.dtype)), Y.to(torch.promote_types(X.dtype, Y.dtype))
     n = X.shape[-2] if mask is None else mask.sum(-1).to(X.dtype)
-    kl, kk, ll, diag_k, diag_l, raw_x, raw_y = _hsic_statistics(X, Y, mask)
-    tolerance = (32 * torch.finfo(X.dtype).eps) ** 2
+    return _hsic_from_statistics(_hsic_statistics(X, Y, mask), n, unbiased, X.dtype)
+
+def _hsic_from_statistics(statistics, n, unbiased: bool, dtype):
+    kl, kk, ll, diag_k, diag_l, raw_x, raw_y = statistics
+    tolerance = (32 * torch.finfo(dtype).eps) ** 2
     constant = (diag_k.sum(-1) <= tolerance * raw_x) | (diag_l.sum(-1) <= tolerance * raw_y)
     return (_finish_hsic(kl, diag_k, diag_l, n, unbiased), _finish_hsic(kk, diag_k, diag_k, n, unbiased),
             _finish_hsic(ll, diag_l, diag_l, n, unbiased), constant)
@@ -122,14 +127,30 @@ def linear_hsic(X: Tensor, Y: Tensor, *, unbiased: bool = False, mask: Tensor | 
     "HSIC of linear kernels on X (..., n, d1) and Y (..., n, d2) (Eq. 4, or the unbiased estimator); shape (...)."
     return _hsic_triple(X, Y, unbiased, mask)[0]
 
-# %% ../nbs/00_cka.ipynb #f98e88db
+# %% ../nbs/00_cka.ipynb #e59c9a40
 def linear_cka(X: Tensor, Y: Tensor, *, unbiased: bool = False, mask: Tensor | None = None) -> Tensor:
     """Linear CKA (Eq. 5) between the rows of X (..., n, d1) and Y (..., n, d2); returns shape (...).
 
     Computed in float32 or float64 (half precision inputs are upcast), differentiable, 0 for constant inputs.
     `unbiased` uses Song et al.'s HSIC estimator (n ≥ 4); `mask` (..., n) keeps only the rows marked True."""
-    hsic_xy, hsic_xx, hsic_yy, constant = _hsic_triple(X, Y, unbiased, mask)
+    return _cka_from_hsic(*_hsic_triple(X, Y, unbiased, mask))
+
+def _cka_from_hsic(hsic_xy, hsic_xx, hsic_yy, constant):
     defined = ~constant & (hsic_xx > 0) & (hsic_yy > 0)
     one = torch.ones_like(hsic_xx)
     denominator = torch.where(defined, hsic_xx, one).sqrt() * torch.where(defined, hsic_yy, one).sqrt()
     return torch.where(defined, hsic_xy / denominator, torch.zeros_like(hsic_xy))
+
+# %% ../nbs/00_cka.ipynb #625003a8
+def linear_cka_from_grams(K: Tensor, L: Tensor, *, unbiased: bool = False) -> Tensor:
+    "Linear CKA from the uncentred Gram matrices K = XXᵀ and L = YYᵀ (..., n, n); equals `linear_cka(X, Y)`."
+    if K.shape != L.shape or K.ndim < 2 or K.shape[-1] != K.shape[-2]:
+        raise ValueError(f"K and L must be square Gram matrices of the same shape (..., n, n); got {tuple(K.shape)} "
+                         f"and {tuple(L.shape)}.")
+    need = 4 if unbiased else 2
+    if K.shape[-1] < need:
+        raise ValueError(f"the {'unbiased' if unbiased else 'biased'} CKA estimator needs at least {need} rows (items) "
+                         f"per matrix; got n={K.shape[-1]}.")
+    K, L = _upcast(K), _upcast(L)
+    dtype = torch.promote_types(K.dtype, L.dtype)
+    return _cka_from_hsic(*_hsic_from_statistics(_gram_statistics(K.to(dtype), L.to(dtype), None), K.shape[-1], unbiased, dtype))

@@ -27,9 +27,9 @@ from .memory import TeacherMemory, StudentMemory, build_teacher_memory, check_me
 
 # %% auto #0
 __all__ = ['METHODS', 'BASELINES', 'DistillationConfig', 'gather_batch', 'DistillationLoss', 'DistillationTrainer',
-           'prepare_glue', 'finetune_teacher', 'machine_description', 'distill', 'fsd_finetune', 'fsd_finetune_main',
-           'fsd_distill', 'fsd_distill_main', 'read_results', 'append_result', 'run_key', 'fsd_sweep', 'fsd_sweep_main',
-           'results_table', 'one_tailed_p', 'format_report', 'fsd_report', 'fsd_report_main']
+           'prepare_glue', 'finetune_teacher', 'machine_description', 'distill', 'fsd_finetune', 'fsd_distill',
+           'read_results', 'append_result', 'run_key', 'fsd_sweep', 'results_table', 'one_tailed_p', 'format_report',
+           'fsd_report']
 
 # %% ../nbs/05_train.ipynb #52b674c6
 METHODS = {
@@ -281,7 +281,7 @@ def machine_description() -> str:
 
 def _config_hash(d: dict) -> str: return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
-# %% ../nbs/05_train.ipynb #b99a44c2
+# %% ../nbs/05_train.ipynb #4d7bc3ec
 def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, seed):
     path = Path(out_dir) / 'memories' / (f"{Path(teacher_dir).name}-C{config.n_centroids}-{config.global_feature}"
         f"-len{config.max_length}{'-masked' if config.mask_padding else ''}-ep{config.memory_epochs}-seed{seed}.pt")
@@ -296,7 +296,7 @@ def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, s
     check_memory_fits(memory, teacher, config.max_length if config.pad_to_max_length else None, config.global_feature, task.name)
     return memory
 
-# %% ../nbs/05_train.ipynb #24089d54
+# %% ../nbs/05_train.ipynb #2d1e1528
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
@@ -337,7 +337,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     if trainer.is_world_process_zero(): _write_json_atomic(run_dir / 'fsd_result.json', record)
     return record
 
-# %% ../nbs/05_train.ipynb #99797497
+# %% ../nbs/05_train.ipynb #a0cd736d
 def _run_command(func, argv=None):
     "Parse `argv` (default: sys.argv) for `func` with fastcore's parser, accepting --opt_name and --opt-name, and call it."
     argv = sys.argv[1:] if argv is None else argv
@@ -351,7 +351,7 @@ def _run_command(func, argv=None):
     try: return func(**args)
     except (ValueError, FileNotFoundError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
 
-# %% ../nbs/05_train.ipynb #f8b7db5d
+# %% ../nbs/05_train.ipynb #20b87fd3
 def fsd_finetune(
     task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
     backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
@@ -374,9 +374,9 @@ def fsd_finetune(
     print(f"{glue_task(task).name} teacher at {path}: dev " + ', '.join(f"{k} {v:.2f}" for k, v in metrics.items()))
     return path
 
-def fsd_finetune_main(): _run_command(fsd_finetune)
+def _fsd_finetune_main(): _run_command(fsd_finetune)
 
-# %% ../nbs/05_train.ipynb #a15eddf6
+# %% ../nbs/05_train.ipynb #48fecb58
 def _format_metrics(metrics: dict | None) -> str:
     return ', '.join(f"{k} {v:.2f}" for k, v in (metrics or {}).items()) or 'n/a'
 
@@ -417,9 +417,9 @@ def fsd_distill(
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
 
-def fsd_distill_main(): _run_command(fsd_distill)
+def _fsd_distill_main(): _run_command(fsd_distill)
 
-# %% ../nbs/05_train.ipynb #857af4b1
+# %% ../nbs/05_train.ipynb #8674ec71
 def read_results(path: str | Path) -> list[dict]:
     "The records of a results file (one JSON object per line); a missing file has none."
     path = Path(path)
@@ -450,7 +450,7 @@ def run_key(task: str, method: str, seed: int, settings: dict) -> str:
     "What identifies a run in a results file: task, method, seed and every requested setting."
     return json.dumps(dict(settings, task=glue_task(task).name, method=method, seed=seed), sort_keys=True, default=str)
 
-# %% ../nbs/05_train.ipynb #1bbcfb65
+# %% ../nbs/05_train.ipynb #6f23f3e5
 _GRID = ('alpha', 'temperature', 'beta', 'gamma_i', 'gamma_l', 'gamma_g', 'gamma_m', 'learning_rate')
 
 def _values(text, kind=str) -> list: return [kind(v) for v in str(text).split(',') if v.strip()]
@@ -503,9 +503,9 @@ def fsd_sweep(
     print(f"fsd-sweep {name}: {ran} run(s) finished, {skipped} skipped (already in {path}).")
     return path
 
-def fsd_sweep_main(): _run_command(fsd_sweep)
+def _fsd_sweep_main(): _run_command(fsd_sweep)
 
-# %% ../nbs/05_train.ipynb #7d03ea82
+# %% ../nbs/05_train.ipynb #e48878c7
 def _main_score(record: dict) -> float:
     task = glue_task(record['task'])
     dev = record['dev']
@@ -551,6 +551,6 @@ def fsd_report(
     if not records: raise SystemExit(f"fsd-report: no results in {', '.join(files) or '(no files given)'}.")
     print(format_report(records))
 
-def fsd_report_main():
+def _fsd_report_main():
     parser = anno_parser(fsd_report, prog='fsd-report')
     fsd_report(*vars(parser.parse_args())['files'])
