@@ -28,8 +28,7 @@ from .memory import TeacherMemory, StudentMemory, build_teacher_memory, check_me
 # %% auto #0
 __all__ = ['METHODS', 'BASELINES', 'DistillationConfig', 'gather_batch', 'DistillationLoss', 'DistillationTrainer',
            'prepare_glue', 'finetune_teacher', 'machine_description', 'distill', 'fsd_finetune', 'fsd_distill',
-           'read_results', 'append_result', 'run_key', 'fsd_sweep', 'results_table', 'one_tailed_p', 'format_report',
-           'fsd_report']
+           'read_results', 'append_result', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/05_train.ipynb #52b674c6
 METHODS = {
@@ -296,7 +295,7 @@ def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, s
     check_memory_fits(memory, teacher, config.max_length if config.pad_to_max_length else None, config.global_feature, task.name)
     return memory
 
-# %% ../nbs/05_train.ipynb #2d1e1528
+# %% ../nbs/05_train.ipynb #bb73e8a4
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
@@ -329,11 +328,13 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
     last = get_last_checkpoint(str(run_dir)) if run_dir.is_dir() else None
     trainer.train(resume_from_checkpoint=last)
+    trainer.save_model(str(run_dir / 'model'))
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
                   teacher_dev=teacher_info.get('metrics'), train_seconds=round(time.time() - start, 1),
                   steps=trainer.state.global_step, log_history=trainer.state.log_history, git_commit=_git_commit(),
                   command=command or ' '.join(shlex.quote(a) for a in sys.argv), machine=machine_description(),
-                  date=datetime.now(timezone.utc).isoformat(timespec='seconds'), run_dir=str(run_dir))
+                  date=datetime.now(timezone.utc).isoformat(timespec='seconds'), run_dir=str(run_dir),
+                  model_dir=str(run_dir / 'model'))
     if trainer.is_world_process_zero(): _write_json_atomic(run_dir / 'fsd_result.json', record)
     return record
 
@@ -504,53 +505,3 @@ def fsd_sweep(
     return path
 
 def _fsd_sweep_main(): _run_command(fsd_sweep)
-
-# %% ../nbs/05_train.ipynb #e48878c7
-def _main_score(record: dict) -> float:
-    task = glue_task(record['task'])
-    dev = record['dev']
-    key = next((k for k in dev if k.endswith(task.main_metric) and not k.startswith('mismatched')), None)
-    return dev[key]
-
-def results_table(records: list[dict]) -> dict:
-    "{task: {method: scores over seeds}} of the main metric, from result records (the last record of a seed wins)."
-    table = {}
-    for r in records:
-        table.setdefault(r['task'], {}).setdefault(r['method'], {})[r['seed']] = _main_score(r)
-    return {t: {m: list(seeds.values()) for m, seeds in methods.items()} for t, methods in table.items()}
-
-def one_tailed_p(a, b) -> float:
-    "p-value of Welch's t-test that mean(a) differs from mean(b) in the direction of the observed difference."
-    from scipy.stats import ttest_ind
-    if len(a) < 2 or len(b) < 2: return float('nan')
-    alternative = 'greater' if np.mean(a) >= np.mean(b) else 'less'
-    return float(ttest_ind(a, b, equal_var=False, alternative=alternative).pvalue)
-
-def format_report(records: list[dict]) -> str:
-    "The paper-style table of `records` as text."
-    lines = []
-    for task, methods in results_table(records).items():
-        metric = glue_task(task).main_metric
-        baselines = {m: s for m, s in methods.items() if m in BASELINES and m != 'none'} or \
-                    {m: s for m, s in methods.items() if m in BASELINES}
-        best = max(baselines, key=lambda m: np.mean(baselines[m])) if baselines else None
-        lines.append(f"{task} ({metric}, mean ± std over seeds)" + (f"; best baseline: {best}" if best else ''))
-        for method in [m for m in METHODS if m in methods]:
-            scores = methods[method]
-            p = (f"  p = {one_tailed_p(scores, methods[best]):.4f} vs {best}"
-                 if best and method.startswith('fsd') else '')
-            std = np.std(scores, ddof=1) if len(scores) > 1 else 0.
-            lines.append(f"  {method:<7} {np.mean(scores):6.2f} ± {std:5.2f}  (n={len(scores)}){p}")
-    return '\n'.join(lines)
-
-def fsd_report(
-    *files: str,  # results files (.jsonl)
-):
-    "Print the paper-style table (mean ± std, best baseline, t-test p-values) of results files."
-    records = [r for f in files for r in read_results(f)]
-    if not records: raise SystemExit(f"fsd-report: no results in {', '.join(files) or '(no files given)'}.")
-    print(format_report(records))
-
-def _fsd_report_main():
-    parser = anno_parser(fsd_report, prog='fsd-report')
-    fsd_report(*vars(parser.parse_args())['files'])

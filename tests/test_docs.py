@@ -47,3 +47,16 @@ def test_readme_is_generated_from_the_index_notebook():
         if cell['cell_type'] == 'markdown':
             for line in source(cell).splitlines():
                 assert line in readme, f"README.md is stale (regenerate it from nbs/index.ipynb): missing {line!r}"
+
+def test_cells_with_imports_only_import():
+    "nbdev's docs processing runs every cell containing an import: such cells must not depend on other cells."
+    import ast
+    offenders = []
+    for nb in notebooks:
+        for i, cell in enumerate(cells(nb)):
+            src = source(cell)
+            if cell['cell_type'] != 'code' or src.lstrip().startswith(('#| export', '#| hide')): continue
+            body = ast.parse('\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!')))).body
+            imports = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom))]
+            if imports and len(imports) != len(body): offenders.append(f"{nb.name} cell {i}")
+    assert not offenders, f"cells mixing imports with other code (split them): {offenders}"

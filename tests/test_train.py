@@ -65,13 +65,14 @@ def test_interrupted_training_resumes_to_the_same_result(setup):
 
 def test_sweep_command_appends_skips_and_reports(setup):
     root, tiny, _ = setup
-    sweep = [str(BIN / 'fsd-sweep'), 'cli', '--tasks', 'rte', '--methods', 'vkd,fsd_i', '--seeds', '1,2',
+    sweep = [str(BIN / 'fsd-sweep'), 'cli', '--tasks', 'rte', '--methods', 'vkd,fsd', '--seeds', '1,2',
+             '--n_centroids', '4', '--memory_epochs', '2',
              '--results_dir', str(root / 'results'), '--out_dir', str(root / 'runs'), '--backbone', tiny,
              '--data_dir', str(GLUE), '--max_steps', '2', '--train_samples', '16', '--eval_samples', '16',
              '--teacher_max_steps', '4', '--batch_size', '8', '--max_length', '32']
     subprocess.run(sweep, check=True, capture_output=True, text=True)
     records = read_results(root / 'results' / 'cli.jsonl')
-    assert [(r['method'], r['seed']) for r in records] == [('vkd', 1), ('vkd', 2), ('fsd_i', 1), ('fsd_i', 2)]
+    assert [(r['method'], r['seed']) for r in records] == [('vkd', 1), ('vkd', 2), ('fsd', 1), ('fsd', 2)]
     for r in records:
         assert r['command'].startswith(str(BIN / 'fsd-sweep')) and r['git_commit'] and r['machine'] and r['date']
         assert r['hyperparameters']['beta'] == 1.0 and r['hyperparameters']['seed'] == r['seed']
@@ -80,7 +81,8 @@ def test_sweep_command_appends_skips_and_reports(setup):
     assert len(read_results(root / 'results' / 'cli.jsonl')) == 4
     report = subprocess.run([str(BIN / 'fsd-report'), str(root / 'results' / 'cli.jsonl')], check=True,
                             capture_output=True, text=True).stdout
-    assert 'RTE (accuracy' in report and 'best baseline: vkd' in report and 'fsd_i' in report and 'p = ' in report
+    assert '| method | RTE (accuracy) |' in report and '\n| vkd | ' in report and '\n| fsd | ' in report, report
+    assert '(vs vkd)' in report.splitlines()[-1], report
 
 def test_bad_command_line_input_fails_before_training(setup, tmp_path):
     root, tiny, teacher = setup
