@@ -10,9 +10,9 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['gram', 'centre_gram', 'linear_hsic', 'linear_cka', 'linear_cka_from_grams']
+__all__ = ['full_precision', 'gram', 'centre_gram', 'linear_hsic', 'linear_cka', 'linear_cka_from_grams']
 
-# %% ../nbs/00_cka.ipynb #032183d6
+# %% ../nbs/00_cka.ipynb #c404f585
 class _SymmetricGram(torch.autograd.Function):
     "`x @ x.mT` whose backward is a single matrix product, `(g + g.mT) @ x`."
     @staticmethod
@@ -25,11 +25,15 @@ class _SymmetricGram(torch.autograd.Function):
         x, = ctx.saved_tensors
         return (grad + grad.mT) @ x
 
+def full_precision(x: Tensor):
+    "Context that turns autocast off on `x`'s device, so matrix products run in the dtype of their inputs."
+    return torch.autocast(device_type=x.device.type, enabled=False)
+
 def gram(x: Tensor) -> Tensor:
     "Linear-kernel Gram matrix `x @ x.mT` of features `x` of shape (..., n, d), with a one-product backward."
-    return _SymmetricGram.apply(x) if x.requires_grad else x @ x.mT
+    with full_precision(x): return _SymmetricGram.apply(x) if x.requires_grad else x @ x.mT
 
-# %% ../nbs/00_cka.ipynb #d3884ad8
+# %% ../nbs/00_cka.ipynb #585b6229
 def centre_gram(K: Tensor, mask: Tensor | None = None) -> Tensor:
     "`H K H` of square matrices `K` (..., n, n) by subtracting row, column and grand means (over the kept rows when `mask` (..., n) is given)."
     if mask is None:
@@ -41,7 +45,7 @@ def centre_gram(K: Tensor, mask: Tensor | None = None) -> Tensor:
     grand_mean = (row_means * keep.unsqueeze(-1)).sum(-2, keepdim=True) / n_kept
     return (K - row_means - row_means.mT + grand_mean) * (keep.unsqueeze(-1) * keep.unsqueeze(-2))
 
-# %% ../nbs/00_cka.ipynb #9f263bc6
+# %% ../nbs/00_cka.ipynb #ed039b27
 def _check_inputs(X: Tensor, Y: Tensor, mask: Tensor | None, min_rows: int, estimator: str):
     if X.ndim < 2 or Y.ndim < 2:
         raise ValueError(f"linear CKA needs matrices of shape (..., n, d); got shapes {tuple(X.shape)} and {tuple(Y.shape)}.")
@@ -60,7 +64,7 @@ def _check_inputs(X: Tensor, Y: Tensor, mask: Tensor | None, min_rows: int, esti
         raise ValueError(f"the {estimator} CKA estimator needs at least {min_rows} rows (items) per matrix; "
                          f"got n={X.shape[-2]}.")
 
-# %% ../nbs/00_cka.ipynb #33254ab8
+# %% ../nbs/00_cka.ipynb #fa353599
 def _upcast(x: Tensor) -> Tensor:
     "`x` in at least float32: float64 stays, every other dtype (half, bfloat16, integers) becomes float32."
     return x if x.dtype in (torch.float32, torch.float64) else x.to(torch.float32)
@@ -77,7 +81,7 @@ def _gram_form_is_cheaper(n: int, d1: int, d2: int) -> bool:
     "Gram form costs n²(d1+d2) multiply-adds, feature form n(d1²+d2²+d1·d2)."
     return n * (d1 + d2) <= d1 * d1 + d2 * d2 + d1 * d2
 
-# %% ../nbs/00_cka.ipynb #34a2fda0
+# %% ../nbs/00_cka.ipynb #c8401936
 def _gram_statistics(K_raw: Tensor, L_raw: Tensor, mask: Tensor | None):
     "The statistics of `_hsic_statistics` from the uncentred Gram matrices."
     raw_trace_x, raw_trace_y = K_raw.diagonal(dim1=-2, dim2=-1).sum(-1), L_raw.diagonal(dim1=-2, dim2=-1).sum(-1)
@@ -106,14 +110,14 @@ def _finish_hsic(frobenius: Tensor, diag_a: Tensor, diag_b: Tensor, n: Tensor | 
     trace_product = diag_a.sum(-1) * diag_b.sum(-1)
     return (frobenius - dot_diag + trace_product / ((n - 1) * (n - 2)) - 2 * dot_diag / (n - 2)) / (n * (n - 3))
 
-# %% ../nbs/00_cka.ipynb #e2fe4fe6
+# %% ../nbs/00_cka.ipynb #318d1608
 def _hsic_triple(X, Y, unbiased, mask):
     "HSIC(K,L), HSIC(K,K), HSIC(L,L) and whether X or Y is degenerate (constant), from one pass over the data."
     _check_inputs(X, Y, mask, 4 if unbiased else 2, "unbiased" if unbiased else "biased")
     X, Y = _upcast(X), _upcast(Y)
     X, Y = X.to(torch.promote_types(X.dtype, Y.dtype)), Y.to(torch.promote_types(X.dtype, Y.dtype))
     n = X.shape[-2] if mask is None else mask.sum(-1).to(X.dtype)
-    return _hsic_from_statistics(_hsic_statistics(X, Y, mask), n, unbiased, X.dtype)
+    with full_precision(X): return _hsic_from_statistics(_hsic_statistics(X, Y, mask), n, unbiased, X.dtype)
 
 def _hsic_from_statistics(statistics, n, unbiased: bool, dtype):
     kl, kk, ll, diag_k, diag_l, raw_x, raw_y = statistics
@@ -122,12 +126,12 @@ def _hsic_from_statistics(statistics, n, unbiased: bool, dtype):
     return (_finish_hsic(kl, diag_k, diag_l, n, unbiased), _finish_hsic(kk, diag_k, diag_k, n, unbiased),
             _finish_hsic(ll, diag_l, diag_l, n, unbiased), constant)
 
-# %% ../nbs/00_cka.ipynb #d03a2eea
+# %% ../nbs/00_cka.ipynb #2617af15
 def linear_hsic(X: Tensor, Y: Tensor, *, unbiased: bool = False, mask: Tensor | None = None) -> Tensor:
     "HSIC of linear kernels on X (..., n, d1) and Y (..., n, d2) (Eq. 4, or the unbiased estimator); shape (...)."
     return _hsic_triple(X, Y, unbiased, mask)[0]
 
-# %% ../nbs/00_cka.ipynb #e59c9a40
+# %% ../nbs/00_cka.ipynb #77df44d8
 def linear_cka(X: Tensor, Y: Tensor, *, unbiased: bool = False, mask: Tensor | None = None) -> Tensor:
     """Linear CKA (Eq. 5) between the rows of X (..., n, d1) and Y (..., n, d2); returns shape (...).
 
@@ -141,7 +145,7 @@ def _cka_from_hsic(hsic_xy, hsic_xx, hsic_yy, constant):
     denominator = torch.where(defined, hsic_xx, one).sqrt() * torch.where(defined, hsic_yy, one).sqrt()
     return torch.where(defined, hsic_xy / denominator, torch.zeros_like(hsic_xy))
 
-# %% ../nbs/00_cka.ipynb #625003a8
+# %% ../nbs/00_cka.ipynb #03938c84
 def linear_cka_from_grams(K: Tensor, L: Tensor, *, unbiased: bool = False) -> Tensor:
     "Linear CKA from the uncentred Gram matrices K = XXᵀ and L = YYᵀ (..., n, n); equals `linear_cka(X, Y)`."
     if K.shape != L.shape or K.ndim < 2 or K.shape[-1] != K.shape[-2]:
@@ -153,4 +157,5 @@ def linear_cka_from_grams(K: Tensor, L: Tensor, *, unbiased: bool = False) -> Te
                          f"per matrix; got n={K.shape[-1]}.")
     K, L = _upcast(K), _upcast(L)
     dtype = torch.promote_types(K.dtype, L.dtype)
-    return _cka_from_hsic(*_hsic_from_statistics(_gram_statistics(K.to(dtype), L.to(dtype), None), K.shape[-1], unbiased, dtype))
+    with full_precision(K):
+        return _cka_from_hsic(*_hsic_from_statistics(_gram_statistics(K.to(dtype), L.to(dtype), None), K.shape[-1], unbiased, dtype))

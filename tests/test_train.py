@@ -93,3 +93,21 @@ def test_bad_command_line_input_fails_before_training(setup, tmp_path):
                               capture_output=True, text=True)
     assert conflict.returncode == 2 and 'padded to max_length' in conflict.stderr
     assert not any(tmp_path.iterdir())
+
+def test_every_structure_runs_under_bf16_autocast(setup):
+    "Mixed precision: under autocast the losses stay finite (CKA is computed in float32 inside) and gradients flow."
+    from fsd_nb.memory import build_teacher_memory, StudentMemory
+    from fsd_nb.train import DistillationLoss
+    root, tiny, teacher_dir = setup
+    tokenizer = load_tokenizer(tiny)
+    train, _ = prepare_glue('rte', tokenizer, GLUE, 32, 16, 16, seed=0)
+    batch = glue_collator(tokenizer, True, 32)([train[i] for i in range(8)])
+    teacher = load_teacher(teacher_dir, 'rte')
+    memory = build_teacher_memory(teacher, [batch], 4, epochs=1, progress=False)
+    student = make_student(tiny, 2, 'rte')
+    student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size)
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        loss, terms, _ = DistillationLoss(DistillationConfig(method='fsd', unbiased=True), teacher, memory)(student, batch)
+    loss.backward()
+    assert torch.isfinite(loss) and all(torch.isfinite(v) for v in terms.values())
+    assert terms['intra'].dtype == torch.float32 and student.fsd_student_memory.centroids.grad.abs().sum() > 0
