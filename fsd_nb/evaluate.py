@@ -205,7 +205,7 @@ def _fsd_report_main():
     from fastcore.script import anno_parser
     fsd_report(*anno_parser(fsd_report, prog='fsd-report').parse_args().files)
 
-# %% ../nbs/06_evaluate.ipynb #34ecaa26
+# %% ../nbs/06_evaluate.ipynb #62ff5e22
 def _median_times(functions: dict, min_run_time: float, rounds: int) -> dict:
     "Median seconds per call of each function, alternating between them over `rounds` rounds."
     from torch.utils import benchmark
@@ -215,6 +215,12 @@ def _median_times(functions: dict, min_run_time: float, rounds: int) -> dict:
             timer = benchmark.Timer(stmt='fn()', globals=dict(fn=fn), num_threads=torch.get_num_threads())
             times[name].append(timer.blocked_autorange(min_run_time=min_run_time).median)
     return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
+
+def _trainer_default_optimizer(model: nn.Module, device: str):
+    "AdamW as `transformers.Trainer` builds it by default (fused where torch supports it, no weight decay)."
+    from transformers import TrainingArguments
+    fused = TrainingArguments(output_dir='unused', report_to='none').optim.value.endswith('fused')
+    return torch.optim.AdamW(model.parameters(), lr=5e-5, weight_decay=0.0, fused=fused and torch.device(device).type in ('cpu', 'cuda'))
 
 def cost_table(methods=('vkd', 'fsd'), backbone: str | None = None, student_layers: int = 3, batch: int = 32,
                tokens: int = 128, n_centroids: int = 100, min_run_time: float = 2.0, rounds: int = 3,
@@ -238,7 +244,7 @@ def cost_table(methods=('vkd', 'fsd'), backbone: str | None = None, student_laye
         student = make_student(backbone, student_layers, 'sst2').to(device).train()
         if config.uses('g'): student.fsd_student_memory = StudentMemory.matching(memory, hidden).to(device)
         loss_fn = DistillationLoss(config, teacher, memory if config.uses('g') else None)
-        optimizer = torch.optim.AdamW(student.parameters(), lr=1e-5)
+        optimizer = _trainer_default_optimizer(student, device)
         def step(student=student, loss_fn=loss_fn, optimizer=optimizer):
             optimizer.zero_grad()
             loss_fn(student, inputs)[0].backward()
