@@ -295,7 +295,7 @@ def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, s
     check_memory_fits(memory, teacher, config.max_length if config.pad_to_max_length else None, config.global_feature, task.name)
     return memory
 
-# %% ../nbs/05_train.ipynb #bb73e8a4
+# %% ../nbs/05_train.ipynb #4767afd1
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
@@ -304,7 +304,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     backbone = str(backbone or default_backbone())
-    start = time.time()
+    start, commit = time.time(), _git_commit()  # the code that runs is the code at the start
     teacher_dir = Path(teacher) if teacher else finetune_teacher(task, backbone, out_dir, data_dir, max_length=config.max_length,
         seed=seed, max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
     teacher_model = load_teacher(teacher_dir, task)
@@ -331,7 +331,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     trainer.save_model(str(run_dir / 'model'))
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
                   teacher_dev=teacher_info.get('metrics'), train_seconds=round(time.time() - start, 1),
-                  steps=trainer.state.global_step, log_history=trainer.state.log_history, git_commit=_git_commit(),
+                  steps=trainer.state.global_step, log_history=trainer.state.log_history, git_commit=commit,
                   command=command or ' '.join(shlex.quote(a) for a in sys.argv), machine=machine_description(),
                   date=datetime.now(timezone.utc).isoformat(timespec='seconds'), run_dir=str(run_dir),
                   model_dir=str(run_dir / 'model'))
