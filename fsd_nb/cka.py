@@ -145,16 +145,13 @@ def _cka_from_hsic(hsic_xy, hsic_xx, hsic_yy, constant):
     denominator = torch.where(defined, hsic_xx, one).sqrt() * torch.where(defined, hsic_yy, one).sqrt()
     return torch.where(defined, hsic_xy / denominator, torch.zeros_like(hsic_xy))
 
-# %% ../nbs/00_cka.ipynb #03938c84
+# %% ../nbs/00_cka.ipynb #2c71620a
 def linear_cka_from_grams(K: Tensor, L: Tensor, *, unbiased: bool = False) -> Tensor:
     "Linear CKA from the uncentred Gram matrices K = XXᵀ and L = YYᵀ (..., n, n); equals `linear_cka(X, Y)`."
     if K.shape != L.shape or K.ndim < 2 or K.shape[-1] != K.shape[-2]:
         raise ValueError(f"K and L must be square Gram matrices of the same shape (..., n, n); got {tuple(K.shape)} "
                          f"and {tuple(L.shape)}.")
-    need = 4 if unbiased else 2
-    if K.shape[-1] < need:
-        raise ValueError(f"the {'unbiased' if unbiased else 'biased'} CKA estimator needs at least {need} rows (items) "
-                         f"per matrix; got n={K.shape[-1]}.")
+    _check_inputs(K, L, None, 4 if unbiased else 2, "unbiased" if unbiased else "biased")
     K, L = _upcast(K), _upcast(L)
     dtype = torch.promote_types(K.dtype, L.dtype)
     with full_precision(K):

@@ -16,7 +16,8 @@ from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
 
 # %% auto #0
-__all__ = ['GLUE_TASKS', 'GlueTask', 'glue_task', 'read_glue_tsv', 'load_glue', 'glue_metrics', 'tokenize_glue', 'glue_collator']
+__all__ = ['GLUE_TASKS', 'GlueTask', 'glue_task', 'read_glue_tsv', 'load_glue', 'prediction_values', 'glue_metrics',
+           'tokenize_glue', 'glue_collator']
 
 # %% ../nbs/02_data.ipynb #a2d42889
 @dataclass(frozen=True)
@@ -172,17 +173,21 @@ def load_glue(task: str | GlueTask, data_dir: str | Path | None = None, splits=N
     files = dict(train='train.tsv', **task.dev_files)
     return DatasetDict({s: _load_split(task, _find_split_file(task_dir, files[s]), cache) for s in splits})
 
-# %% ../nbs/02_data.ipynb #9192c823
+# %% ../nbs/02_data.ipynb #f953c3a1
 def _as_numpy(x) -> np.ndarray:
     if hasattr(x, 'detach'): x = x.detach().cpu().float().numpy()
     return np.asarray(x)
 
+def prediction_values(task: str | GlueTask, predictions) -> np.ndarray:
+    "Class ids (the arg-max of logits) or, for regression, scores, as a NumPy vector."
+    predictions = _as_numpy(predictions)
+    if glue_task(task).is_regression: return predictions.reshape(len(predictions), -1)[:, 0]
+    return predictions.argmax(-1) if predictions.ndim == 2 else predictions
+
 def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
     "The task's official GLUE metrics in percent: mcc (CoLA), accuracy, f1 (MRPC, QQP), pearson/spearman (STS-B)."
     task = glue_task(task)
-    predictions, labels = _as_numpy(predictions), _as_numpy(labels)
-    if task.is_regression: predictions = predictions.reshape(len(predictions), -1)[:, 0]
-    elif predictions.ndim == 2: predictions = predictions.argmax(-1)
+    predictions, labels = prediction_values(task, predictions), _as_numpy(labels)
     if len(predictions) != len(labels):
         raise ValueError(f"{len(predictions)} predictions for {len(labels)} labels.")
     compute = dict(mcc=lambda: matthews_corrcoef(labels, predictions),
@@ -192,7 +197,7 @@ def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
                    spearman=lambda: spearmanr(predictions, labels)[0])
     return {m: float(100 * compute[m]()) for m in task.metrics}
 
-# %% ../nbs/02_data.ipynb #194338ad
+# %% ../nbs/02_data.ipynb #d391f656
 def tokenize_glue(dataset: DatasetDict | Dataset, tokenizer, task: str | GlueTask, max_length: int = 128,
                   num_proc: int | None = None):
     "Tokenise the task's text column(s) with truncation to `max_length`; keep `labels` and `idx`."

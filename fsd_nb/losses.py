@@ -80,7 +80,7 @@ def sequence_features(h: Tensor, mask: Tensor | None = None, kind: str = 'flatte
     keep = mask.to(h.dtype).unsqueeze(-1)
     return (h * keep).sum(1) / keep.sum(1).clamp_min(1)
 
-# %% ../nbs/01_losses.ipynb #c7d316fb
+# %% ../nbs/01_losses.ipynb #83c6cea6
 def _centroids(memory) -> Tensor:
     return memory.centroids if hasattr(memory, 'centroids') else memory
 
@@ -108,7 +108,7 @@ def _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram):
         raise ValueError(f"student and teacher memories must have the same number of centroids, got "
                          f"{mem_s.shape[0]} and {mem_t.shape[0]}.")
     gram_s = gram(mem_s)
-    gram_t = (mem_t @ mem_t.T) if memory_t_gram is None else memory_t_gram.to(gram_s.dtype)
+    gram_t = gram(mem_t) if memory_t_gram is None else memory_t_gram.to(gram_s.dtype)
     (dist_s, cos_s), (dist_t, cos_t) = _relations(f_s, mem_s, gram_s), _relations(f_t, mem_t, gram_t)
     return dict(euclidean=F.mse_loss(dist_s, dist_t), cosine=F.mse_loss(cos_s, cos_t),
                 memory=_neg_log_abs(linear_cka_from_grams(gram_t, gram_s)))
@@ -118,7 +118,7 @@ def global_inter_feature_loss(h_s: Tensor, h_t: Tensor, memory_s, memory_t, gamm
     terms = global_inter_feature_terms(h_s, h_t, memory_s, memory_t)
     return gamma_m * terms['euclidean'] + (1 - gamma_m) * terms['cosine'] + terms['memory']
 
-# %% ../nbs/01_losses.ipynb #792c55f6
+# %% ../nbs/01_losses.ipynb #666978b4
 class FSDLoss(nn.Module):
     "Eq. 11, γi·I + γl·L + γg·G on penultimate hidden states; returns (loss, dict of every term)."
     def __init__(self, gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,
@@ -139,7 +139,6 @@ class FSDLoss(nn.Module):
             if memory_s is None or memory_t is None:
                 raise ValueError("gamma_g > 0 needs the student and teacher memories (memory_s, memory_t); "
                                  "build the teacher memory first, or set gamma_g=0 to train without the global structure.")
-            if self.global_feature == 'pooled' and mask is None: mask = torch.ones(h_s.shape[:2], dtype=torch.bool, device=h_s.device)
             features_s, features_t = (sequence_features(h, mask, self.global_feature) for h in (h_s, h_t))
             parts = global_inter_feature_terms(features_s, features_t, memory_s, memory_t, self._teacher_memory_gram(memory_t))
             terms.update({f'global_{k}': v for k, v in parts.items()})
@@ -155,7 +154,7 @@ class FSDLoss(nn.Module):
         key = (centroids.data_ptr(), centroids._version, tuple(centroids.shape), centroids.device, centroids.dtype)
         if getattr(self, '_gram_key', None) != key:
             upcast = centroids if centroids.dtype == torch.float64 else centroids.float()
-            with full_precision(upcast): self._gram_key, self._gram = key, upcast @ upcast.T
+            self._gram_key, self._gram = key, gram(upcast)
         return self._gram
 
     def extra_repr(self):

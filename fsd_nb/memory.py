@@ -16,7 +16,8 @@ from .losses import FEATURE_KINDS, sequence_features
 from .models import run_model
 
 # %% auto #0
-__all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'TeacherMemory', 'check_memory_fits', 'build_teacher_memory', 'StudentMemory']
+__all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'write_atomically', 'TeacherMemory', 'check_memory_fits',
+           'build_teacher_memory', 'StudentMemory']
 
 # %% ../nbs/04_memory.ipynb #48ba9e5a
 def _squared_distances(x: Tensor, centroids: Tensor) -> Tensor:
@@ -156,7 +157,20 @@ class StreamingKMeans:
         "Sum of squared distances of the rows of `x` to their closest centroid."
         return float(self.assign(x)[1].sum())
 
-# %% ../nbs/04_memory.ipynb #63bb4b46
+# %% ../nbs/04_memory.ipynb #05338980
+def write_atomically(path: str | Path, write):
+    "Call `write(temporary_path)`, then rename the file to `path`: a failure leaves any earlier file intact and no temporary file."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
+    os.close(fd)
+    try:
+        write(staging)
+        os.replace(staging, path)
+    finally:
+        if os.path.exists(staging): os.remove(staging)
+
+# %% ../nbs/04_memory.ipynb #eab9f952
 @dataclass
 class TeacherMemory:
     "Frozen teacher centroids (n_centroids, feature width) and the metadata that says what they fit."
@@ -170,15 +184,7 @@ class TeacherMemory:
 
     def save(self, path: str | Path):
         "Save to `path` atomically: a crash while saving leaves any earlier file intact."
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
-        os.close(fd)
-        try:
-            torch.save(dict(centroids=self.centroids.cpu(), metadata=self.metadata), staging)
-            os.replace(staging, path)
-        finally:
-            if os.path.exists(staging): os.remove(staging)
+        write_atomically(path, lambda staging: torch.save(dict(centroids=self.centroids.cpu(), metadata=self.metadata), staging))
 
     @classmethod
     def load(cls, path: str | Path, map_location='cpu') -> 'TeacherMemory':
@@ -187,10 +193,11 @@ class TeacherMemory:
         state = torch.load(path, map_location=map_location, weights_only=True)
         return cls(state['centroids'], state['metadata'])
 
-# %% ../nbs/04_memory.ipynb #b3f6f34c
-def _check_fits(memory: TeacherMemory, hidden_size: int, max_length: int | None, feature: str, task: str | None):
-    "Raise a ValueError naming the mismatch when `memory` was built for another teacher, length, feature or task."
-    meta, problems = memory.metadata, []
+# %% ../nbs/04_memory.ipynb #8e82f626
+def check_memory_fits(memory: TeacherMemory, teacher: nn.Module, max_length: int | None = None,
+                      feature: str = 'flatten', task: str | None = None):
+    "Refuse (ValueError) a memory whose shape or metadata does not fit `teacher`, `max_length`, `feature` or `task`."
+    hidden_size, meta, problems = teacher.config.hidden_size, memory.metadata, []
     if meta.get('feature') != feature:
         problems.append(f"it holds {meta.get('feature')} features, not {feature}")
     if meta.get('hidden_size') != hidden_size:
@@ -206,12 +213,7 @@ def _check_fits(memory: TeacherMemory, hidden_size: int, max_length: int | None,
         raise ValueError(f"the teacher memory does not fit: {'; '.join(problems)}. Rebuild it for this setting "
                          f"(build_teacher_memory) or use the matching options.")
 
-def check_memory_fits(memory: TeacherMemory, teacher: nn.Module, max_length: int | None = None,
-                      feature: str = 'flatten', task: str | None = None):
-    "Refuse (ValueError) a memory whose shape or metadata does not fit `teacher`, `max_length`, `feature` or `task`."
-    _check_fits(memory, teacher.config.hidden_size, max_length, feature, task)
-
-# %% ../nbs/04_memory.ipynb #a5e0cdc7
+# %% ../nbs/04_memory.ipynb #ef8e4daf
 def build_teacher_memory(teacher: nn.Module, dataloader, n_centroids: int, epochs: int = 3, feature: str = 'flatten',
                          mask_padding: bool = False, seed: int = 0, task: str | None = None,
                          progress: bool = True) -> TeacherMemory:
@@ -245,7 +247,7 @@ def build_teacher_memory(teacher: nn.Module, dataloader, n_centroids: int, epoch
                     inertia_per_epoch=kmeans.inertia_per_epoch, seconds=round(time.time() - start, 3))
     return TeacherMemory(kmeans.centroids.detach(), metadata)
 
-# %% ../nbs/04_memory.ipynb #fa60ae65
+# %% ../nbs/04_memory.ipynb #92a917d0
 class StudentMemory(nn.Module):
     "The learnable student memory M_S: `n_centroids` vectors of width `dim`, randomly initialised."
     def __init__(self, n_centroids: int, dim: int, init_std: float = 1.0):
