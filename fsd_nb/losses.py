@@ -12,7 +12,7 @@ from torch import Tensor, nn
 from .cka import full_precision, gram, linear_cka, linear_cka_from_grams
 
 # %% auto #0
-__all__ = ['FEATURE_KINDS', 'kd_loss', 'intra_feature_loss', 'local_inter_feature_loss', 'sequence_features',
+__all__ = ['FEATURE_KINDS', 'DISTANCE_KINDS', 'kd_loss', 'intra_feature_loss', 'local_inter_feature_loss', 'sequence_features',
            'global_inter_feature_terms', 'global_inter_feature_loss', 'FSDLoss', 'pkd_loss', 'rkd_distance_loss',
            'rkd_angle_loss', 'rkd_loss', 'minilm_loss']
 
@@ -80,7 +80,7 @@ def sequence_features(h: Tensor, mask: Tensor | None = None, kind: str = 'flatte
     keep = mask.to(h.dtype).unsqueeze(-1)
     return (h * keep).sum(1) / keep.sum(1).clamp_min(1)
 
-# %% ../nbs/01_losses.ipynb #83c6cea6
+# %% ../nbs/01_losses.ipynb #fff18c53
 def _centroids(memory) -> Tensor:
     return memory.centroids if hasattr(memory, 'centroids') else memory
 
@@ -92,11 +92,15 @@ def _relations(features: Tensor, centroids: Tensor, centroid_gram: Tensor, eps: 
     cosines = inner / (sq_f.sqrt().clamp_min(1e-8) * sq_m.sqrt().clamp_min(1e-8))
     return distances, cosines
 
-def global_inter_feature_terms(h_s: Tensor, h_t: Tensor, memory_s, memory_t, memory_t_gram: Tensor | None = None) -> dict[str, Tensor]:
-    "The three terms of Eq. 8–10: `euclidean` (F^E_Mh), `cosine` (F^C_Mh) and `memory` (F_MM); `memory_t_gram` may be cached."
-    with full_precision(h_s): return _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram)
+DISTANCE_KINDS = ('normalized', 'raw')
 
-def _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram):
+def global_inter_feature_terms(h_s: Tensor, h_t: Tensor, memory_s, memory_t, memory_t_gram: Tensor | None = None,
+                               distance: str = 'normalized') -> dict[str, Tensor]:
+    "The three terms of Eq. 8–10: `euclidean` (F^E_Mh), `cosine` (F^C_Mh) and `memory` (F_MM); `memory_t_gram` may be cached."
+    if distance not in DISTANCE_KINDS: raise ValueError(f"unknown distance {distance!r}; choose one of {DISTANCE_KINDS}.")
+    with full_precision(h_s): return _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram, distance)
+
+def _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram, distance):
     mem_s, mem_t = _student_teacher(_centroids(memory_s), _centroids(memory_t))
     f_s, f_t = _student_teacher(h_s.flatten(1), h_t.flatten(1))
     for side, f, m in (('student', f_s, mem_s), ('teacher', f_t, mem_t)):
@@ -110,24 +114,28 @@ def _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram):
     gram_s = gram(mem_s)
     gram_t = gram(mem_t) if memory_t_gram is None else memory_t_gram.to(gram_s.dtype)
     (dist_s, cos_s), (dist_t, cos_t) = _relations(f_s, mem_s, gram_s), _relations(f_t, mem_t, gram_t)
+    if distance == 'normalized': dist_s, dist_t = dist_s / dist_s.mean(), dist_t / dist_t.mean()
     return dict(euclidean=F.mse_loss(dist_s, dist_t), cosine=F.mse_loss(cos_s, cos_t),
                 memory=_neg_log_abs(linear_cka_from_grams(gram_t, gram_s)))
 
-def global_inter_feature_loss(h_s: Tensor, h_t: Tensor, memory_s, memory_t, gamma_m: float) -> Tensor:
+def global_inter_feature_loss(h_s: Tensor, h_t: Tensor, memory_s, memory_t, gamma_m: float,
+                              distance: str = 'normalized') -> Tensor:
     "Eq. 10: γm·F^E_Mh + (1−γm)·F^C_Mh + F_MM of features (B, ...) against student and teacher memories (C, ·)."
-    terms = global_inter_feature_terms(h_s, h_t, memory_s, memory_t)
+    terms = global_inter_feature_terms(h_s, h_t, memory_s, memory_t, distance=distance)
     return gamma_m * terms['euclidean'] + (1 - gamma_m) * terms['cosine'] + terms['memory']
 
-# %% ../nbs/01_losses.ipynb #666978b4
+# %% ../nbs/01_losses.ipynb #6b717d22
 class FSDLoss(nn.Module):
     "Eq. 11, γi·I + γl·L + γg·G on penultimate hidden states; returns (loss, dict of every term)."
     def __init__(self, gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,
-                 unbiased: bool = False, global_feature: str = 'flatten'):
+                 unbiased: bool = False, global_feature: str = 'flatten', global_distance: str = 'normalized'):
         super().__init__()
         if global_feature not in FEATURE_KINDS:
             raise ValueError(f"unknown global_feature {global_feature!r}; choose one of {FEATURE_KINDS}.")
+        if global_distance not in DISTANCE_KINDS:
+            raise ValueError(f"unknown global_distance {global_distance!r}; choose one of {DISTANCE_KINDS}.")
         self.gamma_i, self.gamma_l, self.gamma_g, self.gamma_m = gamma_i, gamma_l, gamma_g, gamma_m
-        self.unbiased, self.global_feature = unbiased, global_feature
+        self.unbiased, self.global_feature, self.global_distance = unbiased, global_feature, global_distance
 
     def forward(self, h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, memory_s=None, memory_t=None, gather=None):
         "`gather(h_s, h_t, mask)`, if given, returns the whole batch across processes for the local structure (DDP)."
@@ -140,7 +148,8 @@ class FSDLoss(nn.Module):
                 raise ValueError("gamma_g > 0 needs the student and teacher memories (memory_s, memory_t); "
                                  "build the teacher memory first, or set gamma_g=0 to train without the global structure.")
             features_s, features_t = (sequence_features(h, mask, self.global_feature) for h in (h_s, h_t))
-            parts = global_inter_feature_terms(features_s, features_t, memory_s, memory_t, self._teacher_memory_gram(memory_t))
+            parts = global_inter_feature_terms(features_s, features_t, memory_s, memory_t, self._teacher_memory_gram(memory_t),
+                                               self.global_distance)
             terms.update({f'global_{k}': v for k, v in parts.items()})
             terms['global'] = self.gamma_m * parts['euclidean'] + (1 - self.gamma_m) * parts['cosine'] + parts['memory']
         weights = dict(intra=self.gamma_i, local=self.gamma_l, **{'global': self.gamma_g})
@@ -159,7 +168,7 @@ class FSDLoss(nn.Module):
 
     def extra_repr(self):
         return (f"gamma_i={self.gamma_i}, gamma_l={self.gamma_l}, gamma_g={self.gamma_g}, gamma_m={self.gamma_m}, "
-                f"unbiased={self.unbiased}, global_feature={self.global_feature!r}")
+                f"unbiased={self.unbiased}, global_feature={self.global_feature!r}, global_distance={self.global_distance!r}")
 
 # %% ../nbs/01_losses.ipynb #25e4f739
 def pkd_loss(student_states, teacher_states, normalize: bool = True) -> Tensor:

@@ -17,7 +17,7 @@ from .models import run_model
 
 # %% auto #0
 __all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'write_atomically', 'TeacherMemory', 'check_memory_fits',
-           'build_teacher_memory', 'StudentMemory']
+           'build_teacher_memory', 'StudentMemory', 'student_memory_from_teacher_clusters']
 
 # %% ../nbs/04_memory.ipynb #48ba9e5a
 def _squared_distances(x: Tensor, centroids: Tensor) -> Tensor:
@@ -262,3 +262,44 @@ class StudentMemory(nn.Module):
         return cls(memory.n_centroids, width, init_std)
 
     def extra_repr(self): return f"n_centroids={self.centroids.shape[0]}, dim={self.centroids.shape[1]}"
+
+# %% ../nbs/04_memory.ipynb #435a9d9e
+def student_memory_from_teacher_clusters(student: nn.Module, teacher: nn.Module, memory: TeacherMemory, dataloader,
+                                         max_samples: int | None = None, progress: bool = True) -> StudentMemory:
+    "A student memory whose centroid c is the mean student feature of the samples the teacher places nearest centroid c."
+    feature, mask_padding = memory.metadata['feature'], memory.metadata.get('mask_padding', False)
+    teacher_centroids = memory.centroids
+    sums = counts = nearest = nearest_distance = None
+    seen, modes = 0, (student.training, teacher.training)
+    student.eval(); teacher.eval()
+    try:
+        for batch in tqdm(dataloader, desc="student memory", disable=not progress, leave=False):
+            if max_samples is not None and seen >= max_samples: break
+            take = len(batch['input_ids']) if max_samples is None else min(len(batch['input_ids']), max_samples - seen)
+            inputs = {k: v[:take] for k, v in batch.items() if k != 'labels'}
+            def features(model):
+                hidden = run_model(model, inputs).penultimate
+                mask = inputs['attention_mask'].to(hidden.device) if (feature == 'pooled' or mask_padding) else None
+                return sequence_features(hidden, mask, feature).float()
+            with torch.no_grad(): f_t, f_s = features(teacher), features(student)
+            if f_t.shape[1] != teacher_centroids.shape[1]:
+                raise ValueError(f"the teacher's features have {f_t.shape[1]} numbers per sample but the teacher memory's "
+                                 f"centroids {teacher_centroids.shape[1]}: pad the batches as when the memory was built "
+                                 f"(max_length {memory.metadata.get('max_length')}).")
+            distances = _squared_distances(f_t, teacher_centroids.to(f_t.device)).to(f_s.device)
+            if sums is None:
+                sums, counts = f_s.new_zeros(memory.n_centroids, f_s.shape[1]), f_s.new_zeros(memory.n_centroids)
+                nearest, nearest_distance = sums.clone(), f_s.new_full((memory.n_centroids,), float('inf'))
+            assigned = distances.argmin(1)
+            sums.index_add_(0, assigned, f_s); counts.index_add_(0, assigned, torch.ones_like(assigned, dtype=f_s.dtype))
+            closest, closest_row = distances.min(0)
+            better = closest < nearest_distance
+            nearest[better], nearest_distance[better] = f_s[closest_row[better]], closest[better]
+            seen += take
+    finally:
+        student.train(modes[0]); teacher.train(modes[1])
+    if sums is None: raise ValueError("the dataloader gave no batches to start the student memory from.")
+    student_memory = StudentMemory(memory.n_centroids, sums.shape[1])
+    with torch.no_grad():
+        student_memory.centroids.copy_(torch.where(counts[:, None] > 0, sums / counts.clamp_min(1)[:, None], nearest))
+    return student_memory.to(sums.device)
