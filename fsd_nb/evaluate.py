@@ -25,8 +25,8 @@ from .train import METHODS, BASELINES, read_results
 
 # %% auto #0
 __all__ = ['RD_KINDS', 'ABLATIONS', 'restoration_rate', 'predictions', 'cka_heatmap', 'plot_cka_heatmap', 'relation_difference',
-           'RelationDifferenceCallback', 'plot_relation_differences', 'significance', 'results_table', 'best_baseline',
-           'glue_table', 'ablation_table', 'fsd_report', 'median_times', 'cost_table']
+           'RelationDifferenceCallback', 'plot_relation_differences', 'significance', 'run_labels', 'results_table',
+           'best_baseline', 'glue_table', 'ablation_table', 'fsd_report', 'median_times', 'cost_table']
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
@@ -136,20 +136,36 @@ def significance(a, b, equal_var: bool = True) -> dict:
     result = ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative)
 
-# %% ../nbs/06_evaluate.ipynb #3737ed31
+# %% ../nbs/06_evaluate.ipynb #0ea5702b
 def _main_score(record: dict) -> float:
     task, dev = glue_task(record['task']), record['dev']
     return dev[next(k for k in dev if k.endswith(task.main_metric) and not k.startswith('mismatched'))]
 
+_PER_RUN = ('method', 'seed', 'teacher')  # settings that differ between the seeds of one variant
+
+def run_labels(records: list[dict]) -> list[str]:
+    "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
+    settings = [{k: v for k, v in r.get('hyperparameters', {}).items() if k not in _PER_RUN} for r in records]
+    by_method = {}
+    for r, s in zip(records, settings): by_method.setdefault(r['method'], []).append(s)
+    varying = {m: sorted({k for s in ss for k in s.keys() | ss[0].keys() if s.get(k) != ss[0].get(k)})
+               for m, ss in by_method.items()}
+    return [r['method'] + (' (' + ', '.join(f"{k}={s.get(k)}" for k in varying[r['method']]) + ')' if varying[r['method']] else '')
+            for r, s in zip(records, settings)]
+
+def _method_of(label: str) -> str: return label.split(' (')[0]
+
 def results_table(records: list[dict]) -> dict:
-    "{task: {method: [main metric per seed]}} from result records (a later record of the same seed replaces an earlier one)."
+    "{task: {label: [main metric per seed]}} from result records (a later record of the same seed replaces an earlier one)."
     table = {}
-    for r in records: table.setdefault(r['task'], {}).setdefault(r['method'], {})[r['seed']] = _main_score(r)
+    for r, label in zip(records, run_labels(records)):
+        table.setdefault(r['task'], {}).setdefault(label, {})[r['seed']] = _main_score(r)
     return {t: {m: list(seeds.values()) for m, seeds in ms.items()} for t, ms in table.items()}
 
 def best_baseline(scores: dict) -> str | None:
-    "The baseline method with the highest mean among `scores` ({method: [scores]}); `none` only if nothing else ran."
-    candidates = [m for m in scores if m in BASELINES and m != 'none'] or [m for m in scores if m == 'none']
+    "The baseline with the highest mean among `scores` ({label: [scores]}); `none` only if nothing else ran."
+    candidates = ([m for m in scores if _method_of(m) in BASELINES and _method_of(m) != 'none']
+                  or [m for m in scores if _method_of(m) == 'none'])
     return max(candidates, key=lambda m: np.mean(scores[m])) if candidates else None
 
 def _mean_std(scores) -> str:
@@ -159,7 +175,7 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd') -> str:
     "Markdown table: methods × tasks, mean ± std over seeds, best in bold, p-value of `fsd_method` vs the best baseline."
     table = results_table(records)
     tasks = list(table)
-    methods = [m for m in METHODS if any(m in table[t] for t in tasks)]
+    methods = sorted({m for t in tasks for m in table[t]}, key=lambda m: (list(METHODS).index(_method_of(m)), m))
     best = {t: max(table[t], key=lambda m: np.mean(table[t][m])) for t in tasks}
     header = '| method | ' + ' | '.join(f"{t} ({glue_task(t).main_metric})" for t in tasks) + ' |'
     lines = [header, '|' + '---|' * (len(tasks) + 1)]
@@ -167,12 +183,13 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd') -> str:
         cells = [('**' + _mean_std(table[t][m]) + '**' if best[t] == m else _mean_std(table[t][m])) if m in table[t] else ''
                  for t in tasks]
         lines.append(f"| {m} | " + ' | '.join(cells) + ' |')
-    p_cells = []
-    for t in tasks:
-        base = best_baseline(table[t])
-        p = significance(table[t][fsd_method], table[t][base])['p'] if fsd_method in table[t] and base else float('nan')
-        p_cells.append('' if np.isnan(p) else f"{p:.4f} (vs {base})")
-    lines.append(f"| p-value ({fsd_method}) | " + ' | '.join(p_cells) + ' |')
+    for f in [m for m in methods if _method_of(m) == fsd_method] or [fsd_method]:
+        p_cells = []
+        for t in tasks:
+            base = best_baseline(table[t])
+            p = significance(table[t][f], table[t][base])['p'] if f in table[t] and base else float('nan')
+            p_cells.append('' if np.isnan(p) else f"{p:.4f} (vs {base})")
+        lines.append(f"| p-value ({f}) | " + ' | '.join(p_cells) + ' |')
     return '\n'.join(lines)
 
 ABLATIONS = {'w/o LG': 'fsd_i', 'w/o IG': 'fsd_l', 'w/o IL': 'fsd_g', 'w/o G': 'fsd_il'}

@@ -47,7 +47,7 @@ BASELINES = ('none', 'vkd', 'pkd', 'rkd', 'minilm')
 _FSD_STRUCTURES = dict(fsd_i='i', fsd_l='l', fsd_g='g', fsd_il='il', fsd='ilg')
 STUDENT_MEMORY_INITS = ('features', 'random')
 
-# %% ../nbs/05_train.ipynb #cbdd33a8
+# %% ../nbs/05_train.ipynb #2240bd78
 @dataclass
 class DistillationConfig:
     "Every setting of a distillation run: method, loss weights, structure options and training schedule."
@@ -86,6 +86,9 @@ class DistillationConfig:
             raise ValueError(f"unknown global_distance {self.global_distance!r}; choose one of {DISTANCE_KINDS}.")
         if self.student_memory_init not in STUDENT_MEMORY_INITS:
             raise ValueError(f"unknown student_memory_init {self.student_memory_init!r}; choose one of {STUDENT_MEMORY_INITS}.")
+        if self.memory_init_samples is not None and self.memory_init_samples < 1:
+            raise ValueError(f"memory_init_samples must be a positive number of samples (or None for all), "
+                             f"got {self.memory_init_samples}.")
         if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must lie in [0, 1], got {self.alpha}.")
         if self.temperature <= 0: raise ValueError(f"temperature must be positive, got {self.temperature}.")
         if self.uses('g') and self.global_feature == 'flatten' and not self.pad_to_max_length:
@@ -176,7 +179,7 @@ class DistillationLoss(nn.Module):
             loss = loss + c.beta * method_loss
         return loss, terms, student
 
-# %% ../nbs/05_train.ipynb #6ea1bd6d
+# %% ../nbs/05_train.ipynb #a56ab0bb
 class DistillationTrainer(Trainer):
     "A `Trainer` distilling `teacher` into `model` with `DistillationLoss`; logs every loss term."
     def __init__(self, model: nn.Module, teacher: nn.Module | None, config: DistillationConfig,
@@ -194,7 +197,7 @@ class DistillationTrainer(Trainer):
             raise ValueError("student_memory_init='features' starts the student memory from training samples: pass a "
                              "train_dataset, or set student_memory_init='random'.")
         order = torch.randperm(len(self.train_dataset), generator=torch.Generator().manual_seed(self.args.seed)).tolist()
-        subset = order[:config.memory_init_samples] if config.memory_init_samples else order
+        subset = order if config.memory_init_samples is None else order[:config.memory_init_samples]
         samples = (self.train_dataset.select(subset) if hasattr(self.train_dataset, 'select')
                    else torch.utils.data.Subset(self.train_dataset, subset))
         return student_memory_from_teacher_clusters(self.model, teacher, teacher_memory, self.get_eval_dataloader(samples),
@@ -314,18 +317,19 @@ def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, s
     check_memory_fits(memory, teacher, config.max_length if config.pad_to_max_length else None, config.global_feature, task.name)
     return memory
 
-# %% ../nbs/05_train.ipynb #af823e28
+# %% ../nbs/05_train.ipynb #ae283b40
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
-            bf16: bool = False, fp16: bool = False, command: str | None = None) -> dict:
+            bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None) -> dict:
     "One distillation run: teacher, memory, student, training, dev metrics; returns the run's record."
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     backbone = str(backbone or default_backbone())
+    teacher_seed = seed if teacher_seed is None else teacher_seed
     start, commit = time.time(), _git_commit()  # the code that runs is the code at the start
     teacher_dir = Path(teacher) if teacher else finetune_teacher(task, backbone, out_dir, data_dir, max_length=config.max_length,
-        seed=seed, max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
+        seed=teacher_seed, max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
     teacher_model = load_teacher(teacher_dir, task)
     teacher_info = json.loads((teacher_dir / 'fsd_teacher.json').read_text()) if (teacher_dir / 'fsd_teacher.json').is_file() else {}
     student_layers = config.student_layers or max(1, teacher_model.config.num_hidden_layers // 2)
@@ -333,10 +337,11 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
     tokenizer = load_tokenizer(backbone)
     train, evaluation = prepare_glue(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
-    memory = _memory_for(config, task, teacher_model, teacher_dir, train, tokenizer, out_dir, seed) if config.uses('g') else None
+    memory = _memory_for(config, task, teacher_model, teacher_dir, train, tokenizer, out_dir, teacher_seed) if config.uses('g') else None
     transformers.set_seed(seed)
     student = make_student(backbone, student_layers, task)
-    settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher=str(teacher_dir), backbone=backbone,
+    settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
+                    teacher=str(teacher_dir), backbone=backbone,
                     max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples)
     run_dir = Path(out_dir) / 'students' / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(settings)}"
     trainer = DistillationTrainer(student, teacher_model, config, memory,
@@ -396,7 +401,7 @@ def fsd_finetune(
 
 def _fsd_finetune_main(): _run_command(fsd_finetune)
 
-# %% ../nbs/05_train.ipynb #ffbd2df1
+# %% ../nbs/05_train.ipynb #32d358e0
 def _format_metrics(metrics: dict | None) -> str:
     return ', '.join(f"{k} {v:.2f}" for k, v in (metrics or {}).items()) or 'n/a'
 
@@ -413,6 +418,7 @@ def fsd_distill(
     train_samples: int = None,  # train on a random subset of this size
     eval_samples: int = None,  # evaluate on a random subset of this size
     teacher_max_steps: int = -1,  # steps of teacher fine-tuning when one is trained (-1: 3 epochs)
+    teacher_seed: int = None,  # seed of the teacher (and its memory) to fine-tune or reuse (default: --seed)
     alpha: float = 0.5, temperature: float = 2.0, beta: float = 1.0,  # VKD and method weights (Eq. 3)
     gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,  # FSD weights (Eq. 10-11)
     unbiased: bool = False,  # unbiased HSIC estimator in every CKA
@@ -436,7 +442,7 @@ def fsd_distill(
         learning_rate=learning_rate, epochs=epochs, batch_size=batch_size, max_length=max_length,
         pad_to_max_length=pad_to_max_length, student_layers=student_layers)
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                     teacher_max_steps, bf16, fp16)
+                     teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed)
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
@@ -470,7 +476,7 @@ def run_key(task: str, method: str, seed: int, settings: dict) -> str:
     "What identifies a run in a results file: task, method, seed and every requested setting."
     return json.dumps(dict(settings, task=glue_task(task).name, method=method, seed=seed), sort_keys=True, default=str)
 
-# %% ../nbs/05_train.ipynb #4bd1ddab
+# %% ../nbs/05_train.ipynb #e8a2478d
 def _values(text, kind=str) -> list: return [kind(v) for v in str(text).split(',') if v.strip()]
 
 def fsd_sweep(
@@ -486,6 +492,7 @@ def fsd_sweep(
     backbone: str = None, data_dir: str = None, out_dir: str = 'runs',
     student_layers: int = None, max_steps: int = -1, train_samples: int = None, eval_samples: int = None,
     teacher_max_steps: int = -1, epochs: float = 3., batch_size: int = 32, max_length: int = 128,
+    teacher_seed: int = None,  # one teacher (and memory) of this seed for every run, as in the paper; default: one per seed
     n_centroids: int = None, memory_epochs: int = 3, unbiased: bool = False, mask_padding: bool = False,
     global_feature: str = 'flatten', memory_init_samples: int = 2048,
 ):
@@ -500,7 +507,7 @@ def fsd_sweep(
     combos = list(itertools.product(tasks, _values(methods), _values(seeds, int), *grid.values()))
     done = {r.get('run_key') for r in read_results(path)}
     shared = dict(backbone=str(backbone or default_backbone()), max_steps=max_steps, train_samples=train_samples,
-                  eval_samples=eval_samples, teacher_max_steps=teacher_max_steps)
+                  eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed)
     start, longest, ran, skipped = time.time(), 0., 0, 0
     for task, method, seed, *values in combos:
         config = DistillationConfig(method=method, **dict(zip(grid, values)), epochs=epochs, batch_size=batch_size,
@@ -515,7 +522,7 @@ def fsd_sweep(
             break
         began = time.time()
         record = distill(task, config, seed, None, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                         teacher_max_steps, command=' '.join(shlex.quote(a) for a in sys.argv))
+                         teacher_max_steps, command=' '.join(shlex.quote(a) for a in sys.argv), teacher_seed=teacher_seed)
         append_result(path, dict(record, run_key=key))
         done.add(key); ran += 1
         longest = max(longest, time.time() - began)
