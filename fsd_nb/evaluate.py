@@ -136,12 +136,12 @@ def significance(a, b, equal_var: bool = True) -> dict:
     result = ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative)
 
-# %% ../nbs/06_evaluate.ipynb #0ea5702b
+# %% ../nbs/06_evaluate.ipynb #a8301e55
 def _main_score(record: dict) -> float:
     task, dev = glue_task(record['task']), record['dev']
     return dev[next(k for k in dev if k.endswith(task.main_metric) and not k.startswith('mismatched'))]
 
-_PER_RUN = ('method', 'seed', 'teacher')  # settings that differ between the seeds of one variant
+_PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher')  # settings that follow the seed within one variant
 
 def run_labels(records: list[dict]) -> list[str]:
     "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
