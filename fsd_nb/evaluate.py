@@ -136,7 +136,7 @@ def significance(a, b, equal_var: bool = True) -> dict:
     result = ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
     return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative)
 
-# %% ../nbs/06_evaluate.ipynb #a8301e55
+# %% ../nbs/06_evaluate.ipynb #80397164
 def _main_score(record: dict) -> float:
     task, dev = glue_task(record['task']), record['dev']
     return dev[next(k for k in dev if k.endswith(task.main_metric) and not k.startswith('mismatched'))]
@@ -183,10 +183,10 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd') -> str:
         cells = [('**' + _mean_std(table[t][m]) + '**' if best[t] == m else _mean_std(table[t][m])) if m in table[t] else ''
                  for t in tasks]
         lines.append(f"| {m} | " + ' | '.join(cells) + ' |')
+    bases = {t: best_baseline(table[t]) for t in tasks}
     for f in [m for m in methods if _method_of(m) == fsd_method] or [fsd_method]:
         p_cells = []
-        for t in tasks:
-            base = best_baseline(table[t])
+        for t, base in bases.items():
             p = significance(table[t][f], table[t][base])['p'] if f in table[t] and base else float('nan')
             p_cells.append('' if np.isnan(p) else f"{p:.4f} (vs {base})")
         lines.append(f"| p-value ({f}) | " + ' | '.join(p_cells) + ' |')

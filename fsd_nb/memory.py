@@ -16,7 +16,7 @@ from .losses import FEATURE_KINDS, sequence_features
 from .models import run_model
 
 # %% auto #0
-__all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'write_atomically', 'TeacherMemory', 'check_memory_fits',
+__all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'write_atomically', 'TeacherMemory', 'check_memory_fits', 'memory_features',
            'build_teacher_memory', 'StudentMemory', 'student_memory_from_teacher_clusters']
 
 # %% ../nbs/04_memory.ipynb #48ba9e5a
@@ -213,30 +213,34 @@ def check_memory_fits(memory: TeacherMemory, teacher: nn.Module, max_length: int
         raise ValueError(f"the teacher memory does not fit: {'; '.join(problems)}. Rebuild it for this setting "
                          f"(build_teacher_memory) or use the matching options.")
 
-# %% ../nbs/04_memory.ipynb #ef8e4daf
+# %% ../nbs/04_memory.ipynb #a7c66d92
+def memory_features(model: nn.Module, inputs: dict, feature: str = 'flatten', mask_padding: bool = False) -> Tensor:
+    "Each sample's penultimate-layer feature (B, W·D flattened or B, D pooled), without gradients, as memories hold them."
+    with torch.no_grad(): hidden = run_model(model, inputs).penultimate
+    mask = inputs['attention_mask'].to(hidden.device) if (feature == 'pooled' or mask_padding) else None
+    return sequence_features(hidden, mask, feature)
+
+# %% ../nbs/04_memory.ipynb #4c10d068
 def build_teacher_memory(teacher: nn.Module, dataloader, n_centroids: int, epochs: int = 3, feature: str = 'flatten',
                          mask_padding: bool = False, seed: int = 0, task: str | None = None,
                          progress: bool = True) -> TeacherMemory:
     "Cluster the teacher's penultimate features over `dataloader` into `n_centroids` by streaming k-means (`epochs` passes)."
     if feature not in FEATURE_KINDS: raise ValueError(f"unknown feature {feature!r}; choose one of {FEATURE_KINDS}.")
     teacher.eval()
-    device = next(teacher.parameters()).device
     seen = dict(lengths=set(), samples=0)
 
     def features(epoch):
         bar = tqdm(dataloader, desc=f"teacher memory, epoch {epoch + 1}/{epochs}", disable=not progress, leave=False)
         for batch in bar:
             inputs = {k: v for k, v in batch.items() if k != 'labels'}
-            with torch.no_grad(): hidden = run_model(teacher, inputs).penultimate
             if feature == 'flatten':
-                seen['lengths'].add(hidden.shape[1])
+                seen['lengths'].add(inputs['input_ids'].shape[1])
                 if len(seen['lengths']) > 1:
                     raise ValueError(f"flattened features need every batch padded to the same length, got lengths "
                                      f"{sorted(seen['lengths'])}: pad to max_length (glue_collator(pad_to_max_length=True)) "
                                      f"or use feature='pooled'.")
-            mask = inputs['attention_mask'].to(device) if (feature == 'pooled' or mask_padding) else None
-            if epoch == 0: seen['samples'] += len(hidden)
-            yield sequence_features(hidden, mask, feature)
+            if epoch == 0: seen['samples'] += len(inputs['input_ids'])
+            yield memory_features(teacher, inputs, feature, mask_padding)
 
     start = time.time()
     kmeans = StreamingKMeans(n_centroids, seed=seed).fit(features, epochs)
@@ -263,25 +267,19 @@ class StudentMemory(nn.Module):
 
     def extra_repr(self): return f"n_centroids={self.centroids.shape[0]}, dim={self.centroids.shape[1]}"
 
-# %% ../nbs/04_memory.ipynb #435a9d9e
+# %% ../nbs/04_memory.ipynb #87fb27c0
 def student_memory_from_teacher_clusters(student: nn.Module, teacher: nn.Module, memory: TeacherMemory, dataloader,
-                                         max_samples: int | None = None, progress: bool = True) -> StudentMemory:
+                                         progress: bool = True) -> StudentMemory:
     "A student memory whose centroid c is the mean student feature of the samples the teacher places nearest centroid c."
     feature, mask_padding = memory.metadata['feature'], memory.metadata.get('mask_padding', False)
     teacher_centroids = memory.centroids
     sums = counts = nearest = nearest_distance = None
-    seen, modes = 0, (student.training, teacher.training)
+    modes = student.training, teacher.training
     student.eval(); teacher.eval()
     try:
         for batch in tqdm(dataloader, desc="student memory", disable=not progress, leave=False):
-            if max_samples is not None and seen >= max_samples: break
-            take = len(batch['input_ids']) if max_samples is None else min(len(batch['input_ids']), max_samples - seen)
-            inputs = {k: v[:take] for k, v in batch.items() if k != 'labels'}
-            def features(model):
-                hidden = run_model(model, inputs).penultimate
-                mask = inputs['attention_mask'].to(hidden.device) if (feature == 'pooled' or mask_padding) else None
-                return sequence_features(hidden, mask, feature).float()
-            with torch.no_grad(): f_t, f_s = features(teacher), features(student)
+            inputs = {k: v for k, v in batch.items() if k != 'labels'}
+            f_t, f_s = (memory_features(model, inputs, feature, mask_padding).float() for model in (teacher, student))
             if f_t.shape[1] != teacher_centroids.shape[1]:
                 raise ValueError(f"the teacher's features have {f_t.shape[1]} numbers per sample but the teacher memory's "
                                  f"centroids {teacher_centroids.shape[1]}: pad the batches as when the memory was built "
@@ -295,7 +293,6 @@ def student_memory_from_teacher_clusters(student: nn.Module, teacher: nn.Module,
             closest, closest_row = distances.min(0)
             better = closest < nearest_distance
             nearest[better], nearest_distance[better] = f_s[closest_row[better]], closest[better]
-            seen += take
     finally:
         student.train(modes[0]); teacher.train(modes[1])
     if sums is None: raise ValueError("the dataloader gave no batches to start the student memory from.")
