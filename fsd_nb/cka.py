@@ -94,10 +94,13 @@ def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool 
     if mask is not None:
         X, Y = X.masked_fill(~mask.unsqueeze(-1), 0), Y.masked_fill(~mask.unsqueeze(-1), 0)
     if gram_form is None: gram_form = _gram_form_is_cheaper(X.shape[-2], X.shape[-1], Y.shape[-1])
-    if gram_form: return _gram_statistics(gram(X), gram(Y), mask)
+    raw_trace_x, raw_trace_y = X.square().sum((-2, -1)), Y.square().sum((-2, -1))
+    # Centre the features before any product: the Gram of centred features is already the centred Gram, without the
+    # cancellation of subtracting large means from a large uncentred Gram in float32.
+    Xc, Yc = _centre_features(X, mask), _centre_features(Y, mask)
+    if gram_form:
+        kl, kk, ll, diag_k, diag_l, _, _ = _gram_statistics(gram(Xc), gram(Yc), mask)
     else:
-        raw_trace_x, raw_trace_y = X.square().sum((-2, -1)), Y.square().sum((-2, -1))
-        Xc, Yc = _centre_features(X, mask), _centre_features(Y, mask)
         kl = (Xc.mT @ Yc).square().sum((-2, -1))
         kk, ll = gram(Xc.mT).square().sum((-2, -1)), gram(Yc.mT).square().sum((-2, -1))
         diag_k, diag_l = Xc.square().sum(-1), Yc.square().sum(-1)

@@ -16,8 +16,8 @@ from scipy.stats import pearsonr, spearmanr
 from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
 
 # %% auto #0
-__all__ = ['GLUE_TASKS', 'GlueTask', 'glue_task', 'read_glue_tsv', 'load_glue', 'prediction_values', 'glue_metrics',
-           'tokenize_glue', 'glue_collator']
+__all__ = ['GLUE_TASKS', 'PADDING_KINDS', 'GlueTask', 'glue_task', 'read_glue_tsv', 'load_glue', 'prediction_values',
+           'glue_metrics', 'tokenize_glue', 'check_padding', 'glue_collator']
 
 # %% ../nbs/02_data.ipynb #a2d42889
 @dataclass(frozen=True)
@@ -208,8 +208,18 @@ def tokenize_glue(dataset: DatasetDict | Dataset, tokenizer, task: str | GlueTas
                           desc=f"tokenising {task.name}")
     return encoded.rename_column('label', 'labels')
 
-def glue_collator(tokenizer, pad_to_max_length: bool = False, max_length: int = 128):
-    "A collator that pads each batch dynamically, or to `max_length` as in the paper."
+PADDING_KINDS = ('dynamic', 'max_length')
+
+def check_padding(padding: str) -> str:
+    "`padding` if it is one of `PADDING_KINDS`, else a ValueError naming the choices."
+    if padding not in PADDING_KINDS:
+        raise ValueError(f"unknown padding {padding!r}; choose one of {', '.join(PADDING_KINDS)} "
+                         f"('dynamic': each batch to its longest example; 'max_length': every batch to max_length, as the paper).")
+    return padding
+
+def glue_collator(tokenizer, padding: str = 'dynamic', max_length: int = 128):
+    "A collator that pads each batch to its longest example (`'dynamic'`) or to `max_length` (`'max_length'`, the paper)."
     from transformers import DataCollatorWithPadding
-    return DataCollatorWithPadding(tokenizer, padding='max_length' if pad_to_max_length else 'longest',
-                                   max_length=max_length if pad_to_max_length else None)
+    fixed = check_padding(padding) == 'max_length'
+    return DataCollatorWithPadding(tokenizer, padding='max_length' if fixed else 'longest',
+                                   max_length=max_length if fixed else None)

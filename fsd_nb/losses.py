@@ -86,8 +86,8 @@ def _centroids(memory) -> Tensor:
 
 def _relations(features: Tensor, centroids: Tensor, centroid_gram: Tensor, eps: float = 1e-12) -> tuple[Tensor, Tensor]:
     "Euclidean distances and cosine similarities (B, C) of features to centroids, both from one product f·mᵀ."
-    inner = features @ centroids.T
-    sq_f, sq_m = features.square().sum(1, keepdim=True), centroid_gram.diagonal()
+    inner = features @ centroids[:, :features.shape[1]].T  # a narrower feature is the zero-padded one: its tail adds 0
+    sq_f, sq_m = features.square().sum(1, keepdim=True), centroid_gram.diagonal()  # the centroid's whole norm
     distances = (sq_f + sq_m - 2 * inner).clamp_min(eps).sqrt()
     cosines = inner / (sq_f.sqrt().clamp_min(1e-8) * sq_m.sqrt().clamp_min(1e-8))
     return distances, cosines
@@ -95,19 +95,26 @@ def _relations(features: Tensor, centroids: Tensor, centroid_gram: Tensor, eps: 
 DISTANCE_KINDS = ('normalized', 'raw')
 
 def global_inter_feature_terms(h_s: Tensor, h_t: Tensor, memory_s, memory_t, memory_t_gram: Tensor | None = None,
-                               distance: str = 'normalized') -> dict[str, Tensor]:
-    "The three terms of Eq. 8–10: `euclidean` (F^E_Mh), `cosine` (F^C_Mh) and `memory` (F_MM); `memory_t_gram` may be cached."
-    if distance not in DISTANCE_KINDS: raise ValueError(f"unknown distance {distance!r}; choose one of {DISTANCE_KINDS}.")
-    with full_precision(h_s): return _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram, distance)
+                               distance: str = 'normalized', zero_padded: bool = False) -> dict[str, Tensor]:
+    """The three terms of Eq. 8–10: `euclidean` (F^E_Mh), `cosine` (F^C_Mh) and `memory` (F_MM); `memory_t_gram` may be cached.
 
-def _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram, distance):
+    `zero_padded`: features (B, F) may be narrower than the memories, standing for their zero-padded versions
+    (flattened features of a batch shorter than the memory's max_length)."""
+    if distance not in DISTANCE_KINDS: raise ValueError(f"unknown distance {distance!r}; choose one of {DISTANCE_KINDS}.")
+    with full_precision(h_s): return _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram, distance, zero_padded)
+
+def _check_memory_width(side: str, f: Tensor, m: Tensor, zero_padded: bool):
+    fits = f.shape[1] <= m.shape[1] if zero_padded else f.shape[1] == m.shape[1]
+    if m.ndim != 2 or not fits:
+        raise ValueError(f"the {side} memory has shape {tuple(m.shape)} but its features have {f.shape[1]} numbers "
+                         f"per sample: the memory must be (n_centroids, {f.shape[1]}"
+                         f"{' or more, the features being zero-padded' if zero_padded else ''}); was it built for another "
+                         f"model, max length or feature kind (flattened vs pooled)?")
+
+def _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram, distance, zero_padded):
     mem_s, mem_t = _student_teacher(_centroids(memory_s), _centroids(memory_t))
     f_s, f_t = _student_teacher(h_s.flatten(1), h_t.flatten(1))
-    for side, f, m in (('student', f_s, mem_s), ('teacher', f_t, mem_t)):
-        if m.ndim != 2 or f.shape[1] != m.shape[1]:
-            raise ValueError(f"the {side} memory has shape {tuple(m.shape)} but its features have {f.shape[1]} numbers "
-                             f"per sample: the memory must be (n_centroids, {f.shape[1]}); was it built for another "
-                             f"model, max length or feature kind (flattened vs pooled)?")
+    for side, f, m in (('student', f_s, mem_s), ('teacher', f_t, mem_t)): _check_memory_width(side, f, m, zero_padded)
     if mem_s.shape[0] != mem_t.shape[0]:
         raise ValueError(f"student and teacher memories must have the same number of centroids, got "
                          f"{mem_s.shape[0]} and {mem_t.shape[0]}.")
@@ -125,6 +132,14 @@ def global_inter_feature_loss(h_s: Tensor, h_t: Tensor, memory_s, memory_t, gamm
     return gamma_m * terms['euclidean'] + (1 - gamma_m) * terms['cosine'] + terms['memory']
 
 # %% ../nbs/01_losses.ipynb #6b717d22
+def _check_token_multiple(h: Tensor, memory, side: str):
+    "A flattened memory holds a whole number of `h`'s token vectors; batches may be shorter than its max_length."
+    width = _centroids(memory).shape[-1]
+    if width % h.shape[-1] or width // h.shape[-1] < h.shape[1]:
+        raise ValueError(f"the {side} memory's centroids have {width} numbers, not a multiple of the hidden size "
+                         f"{h.shape[-1]} covering the batch's {h.shape[1]} tokens: was it built for another model or a "
+                         f"shorter max_length, or from pooled features (global_feature='pooled')?")
+
 class FSDLoss(nn.Module):
     "Eq. 11, γi·I + γl·L + γg·G on penultimate hidden states; returns (loss, dict of every term)."
     def __init__(self, gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,
@@ -148,8 +163,10 @@ class FSDLoss(nn.Module):
                 raise ValueError("gamma_g > 0 needs the student and teacher memories (memory_s, memory_t); "
                                  "build the teacher memory first, or set gamma_g=0 to train without the global structure.")
             features_s, features_t = (sequence_features(h, mask, self.global_feature) for h in (h_s, h_t))
+            flatten = self.global_feature == 'flatten'
+            if flatten: _check_token_multiple(h_s, memory_s, 'student'); _check_token_multiple(h_t, memory_t, 'teacher')
             parts = global_inter_feature_terms(features_s, features_t, memory_s, memory_t, self._teacher_memory_gram(memory_t),
-                                               self.global_distance)
+                                               self.global_distance, zero_padded=flatten)
             terms.update({f'global_{k}': v for k, v in parts.items()})
             terms['global'] = self.gamma_m * parts['euclidean'] + (1 - self.gamma_m) * parts['cosine'] + parts['memory']
         weights = dict(intra=self.gamma_i, local=self.gamma_l, **{'global': self.gamma_g})

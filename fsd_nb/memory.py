@@ -13,7 +13,7 @@ import torch
 from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .losses import FEATURE_KINDS, sequence_features
-from .models import run_model
+from .teacher_cache import teacher_outputs
 
 # %% auto #0
 __all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'write_atomically', 'TeacherMemory', 'check_memory_fits', 'memory_features',
@@ -214,17 +214,30 @@ def check_memory_fits(memory: TeacherMemory, teacher: nn.Module, max_length: int
                          f"(build_teacher_memory) or use the matching options.")
 
 # %% ../nbs/04_memory.ipynb #a7c66d92
-def memory_features(model: nn.Module, inputs: dict, feature: str = 'flatten', mask_padding: bool = False) -> Tensor:
-    "Each sample's penultimate-layer feature (B, W·D flattened or B, D pooled), without gradients, as memories hold them."
-    with torch.no_grad(): hidden = run_model(model, inputs).penultimate
+def memory_features(model, inputs: dict, feature: str = 'flatten', mask_padding: bool = False,
+                    max_length: int | None = None) -> Tensor:
+    """Each sample's penultimate-layer feature (B, W·D flattened or B, D pooled), without gradients, as memories hold them.
+
+    `model` is a model or a `TeacherCache`; flattened features of a batch shorter than `max_length` are zero-padded
+    to `max_length` tokens, which needs `mask_padding` (the padded positions are then zero either way)."""
+    with torch.no_grad(): hidden = teacher_outputs(model, inputs).penultimate
     mask = inputs['attention_mask'].to(hidden.device) if (feature == 'pooled' or mask_padding) else None
-    return sequence_features(hidden, mask, feature)
+    features = sequence_features(hidden, mask, feature)
+    if feature != 'flatten' or max_length is None or hidden.shape[1] == max_length: return features
+    if hidden.shape[1] > max_length or not mask_padding:
+        raise ValueError(f"a batch of {hidden.shape[1]} tokens cannot give flattened features of max_length {max_length}"
+                         + ("" if hidden.shape[1] > max_length else ": without mask_padding the padding tokens' states "
+                            "are part of the feature, so pad every batch to max_length (padding='max_length')") + ".")
+    return nn.functional.pad(features, (0, (max_length - hidden.shape[1]) * hidden.shape[2]))
 
 # %% ../nbs/04_memory.ipynb #4c10d068
-def build_teacher_memory(teacher: nn.Module, dataloader, n_centroids: int, epochs: int = 3, feature: str = 'flatten',
+def build_teacher_memory(teacher, dataloader, n_centroids: int, epochs: int = 3, feature: str = 'flatten',
                          mask_padding: bool = False, seed: int = 0, task: str | None = None,
-                         progress: bool = True) -> TeacherMemory:
-    "Cluster the teacher's penultimate features over `dataloader` into `n_centroids` by streaming k-means (`epochs` passes)."
+                         progress: bool = True, max_length: int | None = None) -> TeacherMemory:
+    """Cluster the teacher's penultimate features over `dataloader` into `n_centroids` by streaming k-means (`epochs` passes).
+
+    `teacher` is a model or its `TeacherCache`. Flattened features need `max_length` (the memory's width in tokens)
+    when batches are padded dynamically; without it every batch must have the same length."""
     if feature not in FEATURE_KINDS: raise ValueError(f"unknown feature {feature!r}; choose one of {FEATURE_KINDS}.")
     teacher.eval()
     seen = dict(lengths=set(), samples=0)
@@ -233,20 +246,20 @@ def build_teacher_memory(teacher: nn.Module, dataloader, n_centroids: int, epoch
         bar = tqdm(dataloader, desc=f"teacher memory, epoch {epoch + 1}/{epochs}", disable=not progress, leave=False)
         for batch in bar:
             inputs = {k: v for k, v in batch.items() if k != 'labels'}
-            if feature == 'flatten':
+            if feature == 'flatten' and max_length is None:
                 seen['lengths'].add(inputs['input_ids'].shape[1])
                 if len(seen['lengths']) > 1:
                     raise ValueError(f"flattened features need every batch padded to the same length, got lengths "
-                                     f"{sorted(seen['lengths'])}: pad to max_length (glue_collator(pad_to_max_length=True)) "
-                                     f"or use feature='pooled'.")
+                                     f"{sorted(seen['lengths'])}: pass max_length (with mask_padding), pad to max_length "
+                                     f"(glue_collator(padding='max_length')) or use feature='pooled'.")
             if epoch == 0: seen['samples'] += len(inputs['input_ids'])
-            yield memory_features(teacher, inputs, feature, mask_padding)
+            yield memory_features(teacher, inputs, feature, mask_padding, max_length)
 
     start = time.time()
     kmeans = StreamingKMeans(n_centroids, seed=seed).fit(features, epochs)
     metadata = dict(task=task, teacher=getattr(teacher.config, '_name_or_path', None) or None,
                     hidden_size=teacher.config.hidden_size, feature=feature, mask_padding=mask_padding,
-                    max_length=next(iter(seen['lengths'])) if feature == 'flatten' else None,
+                    max_length=(max_length or next(iter(seen['lengths']))) if feature == 'flatten' else None,
                     n_centroids=n_centroids, epochs=epochs, seed=seed, n_samples=seen['samples'],
                     inertia_per_epoch=kmeans.inertia_per_epoch, seconds=round(time.time() - start, 3))
     return TeacherMemory(kmeans.centroids.detach(), metadata)
@@ -268,10 +281,11 @@ class StudentMemory(nn.Module):
     def extra_repr(self): return f"n_centroids={self.centroids.shape[0]}, dim={self.centroids.shape[1]}"
 
 # %% ../nbs/04_memory.ipynb #87fb27c0
-def student_memory_from_teacher_clusters(student: nn.Module, teacher: nn.Module, memory: TeacherMemory, dataloader,
+def student_memory_from_teacher_clusters(student: nn.Module, teacher, memory: TeacherMemory, dataloader,
                                          progress: bool = True) -> StudentMemory:
-    "A student memory whose centroid c is the mean student feature of the samples the teacher places nearest centroid c."
+    "A student memory whose centroid c is the mean student feature of the samples the teacher (a model or its cache) places nearest centroid c."
     feature, mask_padding = memory.metadata['feature'], memory.metadata.get('mask_padding', False)
+    max_length = memory.metadata.get('max_length') if mask_padding else None
     teacher_centroids = memory.centroids
     sums = counts = nearest = nearest_distance = None
     modes = student.training, teacher.training
@@ -279,7 +293,7 @@ def student_memory_from_teacher_clusters(student: nn.Module, teacher: nn.Module,
     try:
         for batch in tqdm(dataloader, desc="student memory", disable=not progress, leave=False):
             inputs = {k: v for k, v in batch.items() if k != 'labels'}
-            f_t, f_s = (memory_features(model, inputs, feature, mask_padding).float() for model in (teacher, student))
+            f_t, f_s = (memory_features(model, inputs, feature, mask_padding, max_length).float() for model in (teacher, student))
             if f_t.shape[1] != teacher_centroids.shape[1]:
                 raise ValueError(f"the teacher's features have {f_t.shape[1]} numbers per sample but the teacher memory's "
                                  f"centroids {teacher_centroids.shape[1]}: pad the batches as when the memory was built "
@@ -294,7 +308,8 @@ def student_memory_from_teacher_clusters(student: nn.Module, teacher: nn.Module,
             better = closest < nearest_distance
             nearest[better], nearest_distance[better] = f_s[closest_row[better]], closest[better]
     finally:
-        student.train(modes[0]); teacher.train(modes[1])
+        student.train(modes[0])
+        if isinstance(teacher, nn.Module): teacher.train(modes[1])
     if sums is None: raise ValueError("the dataloader gave no batches to start the student memory from.")
     student_memory = StudentMemory(memory.n_centroids, sums.shape[1])
     with torch.no_grad():

@@ -17,7 +17,7 @@ from .data import GlueTask, glue_task
 
 # %% auto #0
 __all__ = ['default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'load_teacher', 'make_student',
-           'ModelOutputs', 'run_model', 'pkd_layer_map']
+           'ModelOutputs', 'attention_from', 'run_model', 'pkd_layer_map']
 
 # %% ../nbs/03_models.ipynb #e7e9e8ec
 def default_backbone() -> str:
@@ -121,11 +121,17 @@ class ModelOutputs:
     loss: Tensor | None = None        # the task loss (cross-entropy, or MSE for regression) when labels were given
     attention: Tensor | None = None   # last layer attention probabilities (B, H, W, W)
     values: Tensor | None = None      # last layer value vectors (B, H, W, d_head)
+    qkv: tuple | None = None          # last layer queries, keys and values before the head split, each (B, W, D)
 
     @property
     def penultimate(self) -> Tensor:
         "Hidden state of the penultimate layer (B, W, D), the one every FSD structure uses."
         return self.hidden_states[-2]
+
+    @property
+    def num_layers(self) -> int:
+        "Number of transformer layers (the embeddings not counted)."
+        return len(self.hidden_states) - 1
 
     def cls_states(self, layers) -> Tensor:
         "Stacked [CLS] vectors (len(layers), B, D) of the given layers (1 = first layer), for PKD."
@@ -141,6 +147,15 @@ def _self_attention(model: nn.Module) -> nn.Module:
 def _split_heads(x: Tensor, num_heads: int) -> Tensor:
     B, W, _ = x.shape
     return x.view(B, W, num_heads, -1).transpose(1, 2)
+
+def attention_from(queries: Tensor, keys: Tensor, num_heads: int, attention_mask: Tensor | None = None) -> Tensor:
+    "Attention probabilities (B, H, W, W) from queries and keys (B, W, D) as BERT computes them; padded keys get 0."
+    q, k = _split_heads(queries, num_heads), _split_heads(keys, num_heads)
+    scores = q @ k.mT / q.shape[-1] ** 0.5
+    if scores.dtype not in (torch.float32, torch.float64): scores = scores.float()  # half precision: softmax in float32
+    if attention_mask is not None:
+        scores = scores.masked_fill(attention_mask[:, None, None, :] == 0, torch.finfo(scores.dtype).min)
+    return scores.softmax(-1)
 
 def run_model(model: nn.Module, batch: dict, attention: bool = False) -> ModelOutputs:
     "Run `model` on `batch` (input_ids, attention_mask, ..., optional labels); return `ModelOutputs`."
@@ -159,11 +174,9 @@ def run_model(model: nn.Module, batch: dict, attention: bool = False) -> ModelOu
     result = ModelOutputs(logits=out.logits, hidden_states=tuple(out.hidden_states), loss=getattr(out, 'loss', None))
     if attention:
         heads = core.config.num_attention_heads
-        q, k, v = (_split_heads(captured[n], heads) for n in ('query', 'key', 'value'))
-        scores = (q @ k.mT / q.shape[-1] ** 0.5).float()
-        if 'attention_mask' in inputs:
-            scores = scores.masked_fill(inputs['attention_mask'][:, None, None, :] == 0, torch.finfo(scores.dtype).min)
-        result.attention, result.values = scores.softmax(-1), v
+        result.qkv = tuple(captured[n] for n in ('query', 'key', 'value'))
+        result.attention = attention_from(captured['query'], captured['key'], heads, inputs.get('attention_mask'))
+        result.values = _split_heads(captured['value'], heads)
     return result
 
 # %% ../nbs/03_models.ipynb #004297c5

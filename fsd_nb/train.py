@@ -18,17 +18,19 @@ from transformers import Trainer, TrainingArguments
 from transformers.modeling_outputs import SequenceClassifierOutput
 from transformers.trainer_utils import get_last_checkpoint
 from fastcore.script import anno_parser
-from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics
+from .data import (GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics, PADDING_KINDS,
+                         check_padding)
 from .models import (default_backbone, load_tokenizer, make_teacher, load_teacher, make_student, run_model,
                            pkd_layer_map)
 from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features, FEATURE_KINDS, DISTANCE_KINDS
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits, write_atomically,
                            student_memory_from_teacher_clusters)
+from .teacher_cache import TeacherCache, TOKEN_KINDS, teacher_outputs, with_cache_index
 
 # %% auto #0
-__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'DistillationConfig', 'gather_batch', 'DistillationLoss',
-           'DistillationTrainer', 'prepare_glue', 'finetune_teacher', 'machine_description', 'distill', 'fsd_finetune',
-           'fsd_distill', 'read_results', 'append_result', 'run_key', 'fsd_sweep']
+__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'DistillationConfig', 'gather_batch', 'teacher_cache_kinds',
+           'DistillationLoss', 'DistillationTrainer', 'prepare_glue', 'finetune_teacher', 'machine_description',
+           'distill', 'fsd_finetune', 'fsd_distill', 'read_results', 'append_result', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/05_train.ipynb #b913978b
 METHODS = {
@@ -60,7 +62,7 @@ class DistillationConfig:
     gamma_g: float = 1.0          # global inter-feature weight
     gamma_m: float = 0.5          # Euclidean vs cosine relations in the global structure (Eq. 10)
     unbiased: bool = False        # unbiased HSIC estimator in every CKA
-    mask_padding: bool = False    # leave padding tokens out of the structures (the paper keeps them)
+    mask_padding: bool = True     # leave padding tokens out of the structures (the paper keeps them: False)
     global_feature: str = 'flatten'  # teacher-memory feature: 'flatten' (paper) or 'pooled'
     global_distance: str = 'normalized'  # F^E_Mh on distances divided by their mean, or 'raw' (paper's Eq. 9)
     student_memory_init: str = 'features'  # 'features': student features of the teacher's clusters; 'random': N(0, 1)
@@ -73,8 +75,10 @@ class DistillationConfig:
     epochs: float = 3.
     batch_size: int = 32
     max_length: int = 128
-    pad_to_max_length: bool = True  # the paper pads every batch to max_length
+    padding: str = 'dynamic'      # each batch to its longest example, or 'max_length' (the paper)
     student_layers: int | None = None  # None: half of the teacher's layers (BERT-base 12 -> BERT6)
+    teacher_cache: bool = True    # read the teacher's outputs from its cache instead of running it (same values)
+    preset: str | None = None     # the named preset these settings started from, if any (see PRESETS)
 
     def validate(self, task: GlueTask | None = None) -> 'DistillationConfig':
         "Raise a ValueError for an unknown method or contradictory settings; fill in task-dependent defaults."
@@ -91,16 +95,34 @@ class DistillationConfig:
                              f"got {self.memory_init_samples}.")
         if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must lie in [0, 1], got {self.alpha}.")
         if self.temperature <= 0: raise ValueError(f"temperature must be positive, got {self.temperature}.")
-        if self.uses('g') and self.global_feature == 'flatten' and not self.pad_to_max_length:
-            raise ValueError("the global structure with flattened features needs every batch padded to max_length: "
-                             "set pad_to_max_length=True, or global_feature='pooled'.")
+        check_padding(self.padding)
+        if self.preset is not None and self.preset not in PRESETS:
+            raise ValueError(f"unknown preset {self.preset!r}; the presets are {', '.join(PRESETS)}.")
+        if self.uses('g') and self.global_feature == 'flatten' and self.padding == 'dynamic' and not self.mask_padding:
+            raise ValueError("without mask_padding, flattened global features include the padding tokens' states, which "
+                             "only a fixed length defines: set padding='max_length' (the paper), mask_padding=True, "
+                             "or global_feature='pooled'.")
         if self.n_centroids is None and task is not None:
             self.n_centroids = 300 if task.name in ('QQP', 'MNLI') else 100
         return self
 
+    @classmethod
+    def from_preset(cls, name: str, **overrides) -> 'DistillationConfig':
+        "The settings of preset `name` (see `PRESETS`), with `overrides` on top; records the preset's name."
+        if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; the presets are {', '.join(PRESETS)}.")
+        return cls(**{**PRESETS[name], **overrides, 'preset': name})
+
     def uses(self, structure: str) -> bool:
         "Whether the method uses FSD structure 'i', 'l' or 'g'."
         return structure in _FSD_STRUCTURES.get(self.method, '')
+
+# %% ../nbs/05_train.ipynb #05ac464c
+PRESETS = {
+    'paper': dict(padding='max_length', mask_padding=False, global_distance='raw', student_memory_init='random',
+                  global_feature='flatten', unbiased=False, alpha=0.5, temperature=5.0, beta=30.0, gamma_i=1.0,
+                  gamma_l=1.0, gamma_g=1.0, gamma_m=0.5, learning_rate=5e-5, epochs=3.0, batch_size=32, max_length=128,
+                  memory_epochs=3),
+}
 
 # %% ../nbs/05_train.ipynb #66d02dd3
 def _world_size() -> int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
@@ -121,7 +143,7 @@ def gather_batch(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None):
     rows, length = max(b for b, _ in sizes), max(w for _, w in sizes)
     if mask is None and any(w != length for _, w in sizes):
         raise ValueError("under DDP without a padding mask, every process must pad to the same length "
-                         "(pad_to_max_length=True), else the gathered padding positions would differ from a single process's.")
+                         "(padding='max_length'), else the gathered padding positions would differ from a single process's.")
     def gathered(x):
         "Zero-pad `x` to (rows, length, ...), gather from every process, keep each process's real rows."
         padded = nn.functional.pad(x, (0, 0) * (x.ndim - 2) + (0, length - x.shape[1], 0, rows - x.shape[0]))
@@ -131,14 +153,25 @@ def gather_batch(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None):
     return h_s_all, h_t_all, mask_all
 
 # %% ../nbs/05_train.ipynb #4cec732f
+def teacher_cache_kinds(config: DistillationConfig) -> tuple:
+    "What a run of `config` reads from the teacher cache: nothing for `none`, and none of the token-level kinds without `mask_padding`."
+    if config.method == 'none': return ()
+    needs = dict(pkd=('cls',), minilm=('qkv',)).get(config.method, () if config.method == 'vkd' else ('penultimate',))
+    if not config.mask_padding and any(k in TOKEN_KINDS for k in needs): return ()  # the teacher runs on the fly
+    return ('logits', *needs)
+
 class DistillationLoss(nn.Module):
-    "Loss of one batch for a distillation `config`: α·CE + (1−α)·KD + β·(method loss); returns (loss, terms, outputs)."
-    def __init__(self, config: DistillationConfig, teacher: nn.Module | None, teacher_memory: TeacherMemory | None = None):
+    """Loss of one batch for a distillation `config`: α·CE + (1−α)·KD + β·(method loss); returns (loss, terms, outputs).
+
+    With a `teacher_cache` (built over the training set, whose batches then carry `fsd_index`) the teacher's outputs
+    are read from it instead of computed."""
+    def __init__(self, config: DistillationConfig, teacher: nn.Module | None, teacher_memory: TeacherMemory | None = None,
+                 teacher_cache: TeacherCache | None = None):
         super().__init__()
         self.config = config.validate()
         if config.method != 'none' and teacher is None: raise ValueError(f"method {config.method!r} needs a teacher.")
         self.teacher = teacher.eval().requires_grad_(False) if teacher is not None else None
-        self.teacher_memory = teacher_memory
+        self.teacher_memory, self.teacher_cache = teacher_memory, teacher_cache
         if config.uses('g') and teacher_memory is None:
             raise ValueError(f"method {config.method!r} uses the global structure: build a teacher memory first "
                              f"(build_teacher_memory) and pass it as teacher_memory.")
@@ -149,7 +182,7 @@ class DistillationLoss(nn.Module):
     def _method_loss(self, student_model, student, teacher, mask):
         c, method = self.config, self.config.method
         if method == 'pkd':
-            layers = pkd_layer_map(len(teacher.hidden_states) - 1, len(student.hidden_states) - 1)
+            layers = pkd_layer_map(teacher.num_layers, student.num_layers)
             value = pkd_loss(student.cls_states([s for s, _ in layers]), teacher.cls_states([t for _, t in layers]))
             return value, dict(pkd=value)
         if method == 'rkd':
@@ -169,7 +202,8 @@ class DistillationLoss(nn.Module):
         student = run_model(student_model, inputs, attention=attention)
         terms = dict(task=student.loss)
         if c.method == 'none': return student.loss, terms, student
-        with torch.no_grad(): teacher = run_model(self.teacher, {k: v for k, v in inputs.items() if k != 'labels'}, attention)
+        with torch.no_grad():
+            teacher = teacher_outputs(self.teacher if self.teacher_cache is None else self.teacher_cache, inputs, attention)
         terms['kd'] = kd_loss(student.logits, teacher.logits, c.temperature)
         loss = c.alpha * student.loss + (1 - c.alpha) * terms['kd']
         if c.method != 'vkd':
@@ -181,14 +215,15 @@ class DistillationLoss(nn.Module):
 
 # %% ../nbs/05_train.ipynb #a56ab0bb
 class DistillationTrainer(Trainer):
-    "A `Trainer` distilling `teacher` into `model` with `DistillationLoss`; logs every loss term."
+    "A `Trainer` distilling `teacher` (or its `teacher_cache`) into `model` with `DistillationLoss`; logs every loss term."
     def __init__(self, model: nn.Module, teacher: nn.Module | None, config: DistillationConfig,
-                 teacher_memory: TeacherMemory | None = None, **kwargs):
+                 teacher_memory: TeacherMemory | None = None, teacher_cache: TeacherCache | None = None, **kwargs):
         super().__init__(model=model, **kwargs)
         if teacher is not None: teacher = teacher.to(self.args.device)
-        self.distillation = DistillationLoss(config, teacher, teacher_memory)
+        self.distillation = DistillationLoss(config, teacher, teacher_memory, teacher_cache)
         if config.uses('g') and not hasattr(model, 'fsd_student_memory'):
-            model.fsd_student_memory = self._start_student_memory(config, teacher, teacher_memory).to(self.args.device)
+            source = teacher if teacher_cache is None else teacher_cache
+            model.fsd_student_memory = self._start_student_memory(config, source, teacher_memory).to(self.args.device)
         self._term_sums, self._term_steps = {}, 0
 
     def _start_student_memory(self, config, teacher, teacher_memory) -> StudentMemory:
@@ -241,6 +276,7 @@ def _write_json_atomic(path: Path, data):
     write_atomically(path, lambda staging: Path(staging).write_text(json.dumps(data, indent=1, default=str)))
 
 def _training_arguments(out_dir, seed, epochs, batch_size, learning_rate, max_steps, **kwargs):
+    kwargs.setdefault('remove_unused_columns', True)
     return TrainingArguments(output_dir=str(out_dir), seed=seed, data_seed=seed, num_train_epochs=epochs,
                              per_device_train_batch_size=batch_size, per_device_eval_batch_size=max(batch_size, 64),
                              learning_rate=learning_rate, max_steps=max_steps, report_to='none',
@@ -272,7 +308,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
     trainer = Trainer(model=model, args=_training_arguments(teacher_dir / 'checkpoints', seed, epochs, batch_size,
                                                             learning_rate, max_steps),
                       train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
-                      data_collator=glue_collator(tokenizer, True, max_length),
+                      data_collator=glue_collator(tokenizer, 'dynamic'),
                       compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
     last = get_last_checkpoint(str(teacher_dir / 'checkpoints')) if (teacher_dir / 'checkpoints').is_dir() else None
     trainer.train(resume_from_checkpoint=last)
@@ -300,29 +336,46 @@ def machine_description() -> str:
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no GPU'
     return f"{platform.machine()} {os.cpu_count()} cores, {gpu}, torch {torch.__version__}, {platform.platform()}"
 
+_SPEED_ONLY = ('teacher_cache',)  # settings that change how fast a run is, never what it computes
+
+def _identity(settings: dict) -> dict:
+    "The settings that make a run what it is: all but the speed-only ones."
+    return {k: v for k, v in settings.items() if k not in _SPEED_ONLY}
+
 def _config_hash(d: dict) -> str: return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 # %% ../nbs/05_train.ipynb #2a2114d9
 def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, seed):
+    "The teacher memory of a run: loaded from out_dir, or clustered from `teacher` (a model or its cache) and saved."
     path = Path(out_dir) / 'memories' / (f"{Path(teacher_dir).name}-C{config.n_centroids}-{config.global_feature}"
         f"-len{config.max_length}{'-masked' if config.mask_padding else ''}-ep{config.memory_epochs}-seed{seed}.pt")
     if path.is_file():
         memory = TeacherMemory.load(path)
     else:
         loader = torch.utils.data.DataLoader(train, batch_size=config.batch_size,
-                                             collate_fn=glue_collator(tokenizer, config.pad_to_max_length, config.max_length))
+                                             collate_fn=glue_collator(tokenizer, config.padding, config.max_length))
         memory = build_teacher_memory(teacher, loader, config.n_centroids, config.memory_epochs, config.global_feature,
-                                      config.mask_padding, seed, task.name)
+                                      config.mask_padding, seed, task.name, max_length=config.max_length)
         memory.save(path)
-    check_memory_fits(memory, teacher, config.max_length if config.pad_to_max_length else None, config.global_feature, task.name)
+    check_memory_fits(memory, teacher, config.max_length, config.global_feature, task.name)
     return memory
+
+def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds) -> TeacherCache | None:
+    "The teacher's cache of `kinds` over `train`, beside the teacher; None when the run does not use one."
+    if not (config.teacher_cache and kinds): return None
+    from fsd_nb.teacher_cache import examples_fingerprint
+    directory = Path(teacher_dir) / 'teacher-cache' / f"{task.hub_config}-len{config.max_length}-{examples_fingerprint(train)[:12]}"
+    return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64))
 
 # %% ../nbs/05_train.ipynb #ae283b40
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
-            bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None) -> dict:
-    "One distillation run: teacher, memory, student, training, dev metrics; returns the run's record."
+            bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None,
+            cache_kinds=()) -> dict:
+    """One distillation run: teacher, its cache, memory, student, training, dev metrics; returns the run's record.
+
+    `cache_kinds`: teacher-cache kinds to build beyond the run's own, for later runs with the same teacher (sweeps)."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     backbone = str(backbone or default_backbone())
@@ -337,24 +390,31 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
     tokenizer = load_tokenizer(backbone)
     train, evaluation = prepare_glue(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
-    memory = _memory_for(config, task, teacher_model, teacher_dir, train, tokenizer, out_dir, teacher_seed) if config.uses('g') else None
+    own_kinds = teacher_cache_kinds(config)
+    kinds = tuple(dict.fromkeys((*own_kinds, *cache_kinds))) if config.teacher_cache else ()
+    if kinds: train = with_cache_index(train)
+    cache = _open_teacher_cache(config, task, teacher_model, teacher_dir, train, kinds)
+    run_cache = cache if own_kinds else None
+    memory = (_memory_for(config, task, run_cache or teacher_model, teacher_dir, train, tokenizer, out_dir, teacher_seed)
+              if config.uses('g') else None)
     transformers.set_seed(seed)
     student = make_student(backbone, student_layers, task)
     settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
                     teacher=str(teacher_dir), backbone=backbone,
                     max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples)
-    run_dir = Path(out_dir) / 'students' / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(settings)}"
-    trainer = DistillationTrainer(student, teacher_model, config, memory,
+    run_dir = Path(out_dir) / 'students' / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
+    trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
         args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
-                                 bf16=bf16, fp16=fp16),
+                                 bf16=bf16, fp16=fp16, remove_unused_columns=False),
         train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
-        data_collator=glue_collator(tokenizer, config.pad_to_max_length, config.max_length),
+        data_collator=glue_collator(tokenizer, config.padding, config.max_length),
         compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
     last = get_last_checkpoint(str(run_dir)) if run_dir.is_dir() else None
     trainer.train(resume_from_checkpoint=last)
     trainer.save_model(str(run_dir / 'model'))
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
                   teacher_dev=teacher_info.get('metrics'), train_seconds=round(time.time() - start, 1),
+                  teacher_cache=run_cache and dict(kinds=list(run_cache.kinds), mib=round(run_cache.nbytes / 2**20, 1)),
                   steps=trainer.state.global_step, log_history=trainer.state.log_history, git_commit=commit,
                   command=command or ' '.join(shlex.quote(a) for a in sys.argv), machine=machine_description(),
                   date=datetime.now(timezone.utc).isoformat(timespec='seconds'), run_dir=str(run_dir),
@@ -364,15 +424,22 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
 
 # %% ../nbs/05_train.ipynb #3e712011
 def _run_command(func, argv=None):
-    "Parse `argv` (default: sys.argv) for `func` with fastcore's parser, accepting --opt_name and --opt-name, and call it."
+    "Parse `argv` (default: sys.argv) for `func` with fastcore's parser (--opt_name or --opt-name; a --preset fills the options not typed), and call it."
     argv = sys.argv[1:] if argv is None else argv
     def dashes(a):
         if not a.startswith('--'): return a
         name, eq, value = a.partition('=')
         return name.replace('_', '-') + eq + value
     parser = anno_parser(func, prog=func.__name__.replace('_', '-'))
-    args = vars(parser.parse_args([dashes(a) for a in argv]))
+    argv = [dashes(a) for a in argv]
+    args = vars(parser.parse_args(argv))
     args.pop('pdb', None); args.pop('xtra', None)
+    if args.get('preset') is not None:
+        if args['preset'] not in PRESETS:
+            parser.exit(2, f"{parser.prog}: error: unknown preset {args['preset']!r}; the presets are {', '.join(PRESETS)}.\n")
+        typed = {a.dest for a in parser._actions for o in a.option_strings if any(x.split('=')[0] == o for x in argv)}
+        for name, value in PRESETS[args['preset']].items():  # what the preset sets, unless typed on the command line
+            if name in args and name not in typed: args[name] = str(value) if isinstance(args[name], str) else value
     try: return func(**args)
     except (ValueError, FileNotFoundError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
 
@@ -422,7 +489,7 @@ def fsd_distill(
     alpha: float = 0.5, temperature: float = 2.0, beta: float = 1.0,  # VKD and method weights (Eq. 3)
     gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,  # FSD weights (Eq. 10-11)
     unbiased: bool = False,  # unbiased HSIC estimator in every CKA
-    mask_padding: bool = False,  # leave padding tokens out of the structures
+    mask_padding: bool = True,  # leave padding tokens out of the structures (--no-mask-padding keeps them, as the paper)
     global_feature: str = 'flatten',  # teacher-memory feature: flatten (paper) or pooled
     global_distance: str = 'normalized',  # distances to the memory: normalized (by their mean) or raw (paper)
     student_memory_init: str = 'features',  # student memory start: features (of the teacher's clusters) or random
@@ -430,7 +497,9 @@ def fsd_distill(
     n_centroids: int = None,  # |C| (default 100, 300 for QQP and MNLI)
     memory_epochs: int = 3,  # clustering epochs of the teacher memory
     learning_rate: float = 5e-5, epochs: float = 3., batch_size: int = 32, max_length: int = 128,
-    pad_to_max_length: bool = True,  # pad every batch to max_length (paper); --no-pad-to-max-length pads to the longest
+    padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
+    teacher_cache: bool = True,  # read the teacher's outputs from its cache (--no-teacher-cache runs the teacher)
+    preset: str = None,  # start from a named preset: paper (the options you type override it)
     bf16: bool = False, fp16: bool = False,  # mixed precision (CUDA)
 ):
     "Distil a GLUE teacher into a student with a method and print the student's dev metrics next to the teacher's."
@@ -440,7 +509,7 @@ def fsd_distill(
         global_feature=global_feature, global_distance=global_distance, student_memory_init=student_memory_init,
         memory_init_samples=memory_init_samples, n_centroids=n_centroids, memory_epochs=memory_epochs,
         learning_rate=learning_rate, epochs=epochs, batch_size=batch_size, max_length=max_length,
-        pad_to_max_length=pad_to_max_length, student_layers=student_layers)
+        padding=padding, student_layers=student_layers, teacher_cache=teacher_cache, preset=preset)
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                      teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed)
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
@@ -493,7 +562,11 @@ def fsd_sweep(
     student_layers: int = None, max_steps: int = -1, train_samples: int = None, eval_samples: int = None,
     teacher_max_steps: int = -1, epochs: float = 3., batch_size: int = 32, max_length: int = 128,
     teacher_seed: int = None,  # one teacher (and memory) of this seed for every run, as in the paper; default: one per seed
-    n_centroids: int = None, memory_epochs: int = 3, unbiased: bool = False, mask_padding: bool = False,
+    n_centroids: int = None, memory_epochs: int = 3, unbiased: bool = False,
+    mask_padding: bool = True,  # leave padding tokens out of the structures (--no-mask-padding keeps them, as the paper)
+    padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
+    teacher_cache: bool = True,  # read the teacher's outputs from its cache (--no-teacher-cache runs the teacher)
+    preset: str = None,  # start from a named preset: paper (the options you type override it)
     global_feature: str = 'flatten', memory_init_samples: int = 2048,
 ):
     "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
@@ -502,27 +575,39 @@ def fsd_sweep(
     grid = {k: _values(v, float) for k, v in dict(alpha=alpha, temperature=temperature, beta=beta, gamma_i=gamma_i,
             gamma_l=gamma_l, gamma_g=gamma_g, gamma_m=gamma_m, learning_rate=learning_rate).items()}
     grid.update(global_distance=_values(global_distance), student_memory_init=_values(student_memory_init))
-    for m in _values(methods): DistillationConfig(method=m).validate()  # every method is known before any run starts
     tasks = [glue_task(t).name for t in _values(tasks)]
-    combos = list(itertools.product(tasks, _values(methods), _values(seeds, int), *grid.values()))
+    def config_of(task, method, values):
+        return DistillationConfig(method=method, **dict(zip(grid, values)), epochs=epochs, batch_size=batch_size,
+            max_length=max_length, n_centroids=n_centroids, memory_epochs=memory_epochs, unbiased=unbiased,
+            mask_padding=mask_padding, padding=padding, teacher_cache=teacher_cache, preset=preset,
+            global_feature=global_feature, memory_init_samples=memory_init_samples,
+            student_layers=student_layers).validate(glue_task(task))
+    teacher_of = lambda task, seed: (task, seed if teacher_seed is None else teacher_seed)
+    # Runs that share a teacher run one after another, the first building the teacher cache for all of them.
+    combos = sorted(itertools.product(tasks, _values(methods), _values(seeds, int), *grid.values()),
+                    key=lambda c: (tasks.index(c[0]), teacher_of(c[0], c[2])[1]))
+    configs = [config_of(task, method, values) for task, method, seed, *values in combos]  # all valid before any run
+    kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     done = {r.get('run_key') for r in read_results(path)}
     shared = dict(backbone=str(backbone or default_backbone()), max_steps=max_steps, train_samples=train_samples,
                   eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed)
-    start, longest, ran, skipped = time.time(), 0., 0, 0
-    for task, method, seed, *values in combos:
-        config = DistillationConfig(method=method, **dict(zip(grid, values)), epochs=epochs, batch_size=batch_size,
-            max_length=max_length, n_centroids=n_centroids, memory_epochs=memory_epochs, unbiased=unbiased,
-            mask_padding=mask_padding, global_feature=global_feature, memory_init_samples=memory_init_samples,
-            student_layers=student_layers).validate(glue_task(task))
-        key = run_key(task, method, seed, dict(asdict(config), **shared))
+    start, longest, ran, skipped, current_teacher = time.time(), 0., 0, 0, None
+    for (task, method, seed, *values), config in zip(combos, configs):
+        key = run_key(task, method, seed, _identity(dict(asdict(config), **shared)))
         if key in done: skipped += 1; continue
         if budget_min is not None and (time.time() - start + longest) / 60 > budget_min:
             print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out; "
                   f"{ran} run(s) done, {len(combos) - ran - skipped} left. Run the same command to continue.")
             break
+        if teacher_of(task, seed) != current_teacher:
+            current_teacher = teacher_of(task, seed)
+            sharing = sum(teacher_of(t, s) == current_teacher for t, _, s, *_ in combos)
+            cached = f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if teacher_cache and kinds else ''
+            print(f"fsd-sweep: {task} teacher of seed {current_teacher[1]}: {sharing} run(s){cached}.", flush=True)
         began = time.time()
         record = distill(task, config, seed, None, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                         teacher_max_steps, command=' '.join(shlex.quote(a) for a in sys.argv), teacher_seed=teacher_seed)
+                         teacher_max_steps, command=' '.join(shlex.quote(a) for a in sys.argv), teacher_seed=teacher_seed,
+                         cache_kinds=kinds)
         append_result(path, dict(record, run_key=key))
         done.add(key); ran += 1
         longest = max(longest, time.time() - began)

@@ -12,7 +12,7 @@ GLUE = Path(os.environ.get('FSD_GLUE_DIR', Path(__file__).resolve().parents[2] /
 def test_minilm_teacher_and_three_layer_student_on_rte():
     tokenizer = load_tokenizer()
     rows = tokenize_glue(load_glue('rte', GLUE, splits=['validation'])['validation'].select(range(4)), tokenizer, 'rte')
-    batch = glue_collator(tokenizer, pad_to_max_length=True)([{k: r[k] for k in r if k != 'idx'} for r in rows])
+    batch = glue_collator(tokenizer, 'max_length')([{k: r[k] for k in r if k != 'idx'} for r in rows])
     teacher, student = make_teacher('rte').eval(), make_student(default_backbone(), 3, 'rte').eval()
     backbone = AutoModel.from_pretrained(default_backbone()).state_dict()
     for name, value in student.base_model.state_dict().items():
