@@ -13,9 +13,9 @@ from .losses import intra_feature_loss, local_inter_feature_loss
 from .evaluate import cost_table, median_times
 
 # %% auto #0
-__all__ = ['BENCH_SUITES', 'reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss',
+__all__ = ['RUN_SETTINGS', 'BENCH_SUITES', 'reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss',
            'benchmark_structure_losses', 'memory_probe', 'benchmark_memory_build', 'format_step_rows',
-           'format_loss_row', 'format_memory_rows', 'fsd_bench']
+           'benchmark_distillation_run', 'format_run_row', 'format_loss_row', 'format_memory_rows', 'fsd_bench']
 
 # %% ../nbs/90_bench.ipynb #acda7354
 def _reference_centring(K):
@@ -115,6 +115,68 @@ def format_step_rows(rows: list[dict]) -> str:
                  f"(the most that caching teacher outputs could save)")
     return '\n'.join(lines)
 
+# %% ../nbs/90_bench.ipynb #13415abd
+def _padded_and_cached(method: str, padding: str, mask_padding: bool, teacher_cache: bool, max_length: int, batch: int):
+    from fsd_nb.train import DistillationConfig
+    return DistillationConfig(method=method, padding=padding, mask_padding=mask_padding, teacher_cache=teacher_cache,
+                              max_length=max_length, batch_size=batch)
+
+RUN_SETTINGS = {'paper': dict(padding='max_length', mask_padding=False, teacher_cache=False),
+                'fsd_nb': dict(padding='dynamic', mask_padding=True, teacher_cache=True)}
+
+def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: int = 30, data_dir=None,
+                               backbone: str | None = None, student_layers: int = 3, batch: int = 32, max_length: int = 128,
+                               out_dir=None, check_batches: int = 8, seed: int = 0) -> dict:
+    "Seconds of `distill` (`steps` steps) in the paper's setting and with fsd_nb's defaults, and the largest loss difference."
+    import tempfile, time
+    from pathlib import Path
+    from fsd_nb.data import glue_collator
+    from fsd_nb.models import load_tokenizer, make_teacher, make_student
+    from fsd_nb.train import distill, prepare_glue, teacher_cache_kinds, DistillationLoss, _open_teacher_cache, _memory_for
+    from fsd_nb.teacher_cache import with_cache_index
+    from fsd_nb.memory import StudentMemory
+    from fsd_nb.data import glue_task
+    out = Path(out_dir or tempfile.mkdtemp(prefix='fsd-bench-run-'))
+    teacher_dir = out / 'teacher'
+    if not (teacher_dir / 'config.json').is_file(): make_teacher(task, backbone).save_pretrained(teacher_dir)
+    def run(setting, n_steps, students):
+        config = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS[setting])
+        config.student_layers = student_layers
+        began = time.perf_counter()
+        distill(task, config, seed, str(teacher_dir), backbone, data_dir, students, max_steps=n_steps)
+        return time.perf_counter() - began
+    for setting in RUN_SETTINGS: run(setting, 1, out / 'warm-up')  # builds the teacher cache and the memories
+    seconds = {setting: run(setting, steps, out / f'timed-{setting}') for setting in RUN_SETTINGS}
+    # the same batches, dropout off: defaults (dynamic, cache) against max-length padding with the mask, no cache
+    tokenizer, task_ = load_tokenizer(backbone), glue_task(task)
+    train, _ = prepare_glue(task_, tokenizer, data_dir, max_length)
+    train = with_cache_index(train)
+    defaults = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS['fsd_nb']).validate(task_)
+    fixed = _padded_and_cached(method, 'max_length', True, False, max_length, batch).validate(task_)
+    from fsd_nb.models import load_teacher
+    teacher = load_teacher(teacher_dir, task_)
+    cache = _open_teacher_cache(defaults, task_, teacher, teacher_dir, train, teacher_cache_kinds(defaults))
+    memory = _memory_for(defaults, task_, cache or teacher, teacher_dir, train, tokenizer, out / 'warm-up', seed) if defaults.uses('g') else None
+    torch.manual_seed(seed)
+    student = make_student(backbone, student_layers, task_).eval()
+    if memory is not None: student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, 0.1)
+    largest = 0.
+    with torch.no_grad():
+        for first in range(0, check_batches * batch, batch):
+            rows = [train[i] for i in range(first, first + batch)]
+            losses = [DistillationLoss(c, teacher, memory, cache if c.teacher_cache else None)(
+                          student, glue_collator(tokenizer, c.padding, max_length)(rows))[0] for c in (defaults, fixed)]
+            largest = max(largest, abs(float(losses[0] - losses[1])) / max(1., abs(float(losses[1]))))
+    return dict(task=task_.name, method=method, steps=steps, paper_s=seconds['paper'], fsd_nb_s=seconds['fsd_nb'],
+                speedup=seconds['paper'] / seconds['fsd_nb'], largest_loss_difference=largest, checked_batches=check_batches)
+
+# %% ../nbs/90_bench.ipynb #07e9357d
+def format_run_row(r: dict) -> str:
+    "The `fsd-bench` line of `benchmark_distillation_run`."
+    return (f"run  {r['task']} {r['method']} {r['steps']} steps  paper setting {r['paper_s']:7.1f} s  fsd_nb defaults "
+            f"{r['fsd_nb_s']:7.1f} s  speed-up {r['speedup']:.2f}x  largest loss difference (masked max_length vs "
+            f"dynamic, {r['checked_batches']} batches) {r['largest_loss_difference']:.2e}")
+
 # %% ../nbs/90_bench.ipynb #7cd0cd33
 def _machine() -> str:
     threads = torch.get_num_threads()
@@ -139,11 +201,11 @@ def format_memory_rows(rows: list[dict]) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/90_bench.ipynb #4a53324b
-BENCH_SUITES = ('losses', 'memory', 'step')
+BENCH_SUITES = ('losses', 'memory', 'step', 'run')
 
 @call_parse
 def fsd_bench(
-    suites: str = 'losses,memory,step',  # comma-separated: losses (vs the authors'), memory (teacher-memory build), step (fsd vs vkd)
+    suites: str = 'losses,memory,step',  # comma-separated: losses (vs the authors'), memory (teacher-memory build), step (fsd vs vkd), run (paper setting vs defaults)
     batch: int = 32,  # samples per batch (paper: 32)
     tokens: int = 128,  # tokens per sample W (paper: 128)
     teacher_dim: int = 768,  # teacher hidden size (BERT-base: 768)
@@ -152,7 +214,10 @@ def fsd_bench(
     device: str = 'cpu',  # torch device for the losses suite, e.g. cuda
     memory_samples: str = '10000,80000',  # comma-separated sample counts of the memory suite
     step_methods: str = 'vkd,fsd',  # methods of the step suite; ratios are to the first
-    student_layers: int = 3,  # student depth of the step suite (the teacher is the packaged 6-layer MiniLM)
+    student_layers: int = 3,  # student depth of the step and run suites (the teacher is the packaged 6-layer MiniLM)
+    run_tasks: str = 'mrpc',  # comma-separated GLUE tasks of the run suite (needs $FSD_GLUE_DIR or --data-dir)
+    run_steps: int = 30,  # training steps of each timed run of the run suite
+    data_dir: str = None,  # GLUE directory of the run suite (default: $FSD_GLUE_DIR, else the datasets hub)
 ):
     "Benchmarks with ratios: FSD losses against the authors' formulation, and the memory of building a teacher memory."
     chosen = suites.split(',')
@@ -169,3 +234,7 @@ def fsd_bench(
         rows = cost_table(tuple(step_methods.split(',')), None, student_layers, batch, tokens,
                           min_run_time=min_run_time, rounds=5, device=device)
         print(format_step_rows(rows))
+    if 'run' in chosen:
+        for task in run_tasks.split(','):
+            print(format_run_row(benchmark_distillation_run(task, 'fsd', run_steps, data_dir, student_layers=student_layers,
+                                                            batch=batch, max_length=tokens)), flush=True)

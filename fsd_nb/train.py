@@ -414,7 +414,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     trainer.save_model(str(run_dir / 'model'))
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
                   teacher_dev=teacher_info.get('metrics'), train_seconds=round(time.time() - start, 1),
-                  teacher_cache=run_cache and dict(kinds=list(run_cache.kinds), mib=round(run_cache.nbytes / 2**20, 1)),
+                  teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
                   steps=trainer.state.global_step, log_history=trainer.state.log_history, git_commit=commit,
                   command=command or ' '.join(shlex.quote(a) for a in sys.argv), machine=machine_description(),
                   date=datetime.now(timezone.utc).isoformat(timespec='seconds'), run_dir=str(run_dir),

@@ -54,7 +54,7 @@ def test_interrupted_training_resumes_to_the_same_result(setup):
         args.save_strategy, args.save_steps = 'steps', 2
         return DistillationTrainer(make_student(tiny, 2, 'rte'), load_teacher(teacher_dir, 'rte'), config, args=args,
                                    train_dataset=train, eval_dataset=evaluation, callbacks=list(callbacks),
-                                   data_collator=glue_collator(tokenizer, True, 32))
+                                   data_collator=glue_collator(tokenizer, 'max_length', 32))
     uninterrupted = trainer(root / 'whole'); uninterrupted.train()
     interrupted = trainer(root / 'parts', [StopAt(2)]); interrupted.train()
     assert interrupted.state.global_step == 2 and (root / 'parts' / 'checkpoint-2').is_dir()
@@ -70,9 +70,12 @@ def test_sweep_command_appends_skips_and_reports(setup):
              '--results_dir', str(root / 'results'), '--out_dir', str(root / 'runs'), '--backbone', tiny,
              '--data_dir', str(GLUE), '--max_steps', '2', '--train_samples', '16', '--eval_samples', '16',
              '--teacher_max_steps', '4', '--batch_size', '8', '--max_length', '32']
-    subprocess.run(sweep, check=True, capture_output=True, text=True)
+    first = subprocess.run(sweep, check=True, capture_output=True, text=True).stdout
     records = read_results(root / 'results' / 'cli.jsonl')
-    assert [(r['method'], r['seed']) for r in records] == [('vkd', 1), ('vkd', 2), ('fsd', 1), ('fsd', 2)]
+    # runs that share a teacher run together, the first building its cache for all of them
+    assert [(r['method'], r['seed']) for r in records] == [('vkd', 1), ('fsd', 1), ('vkd', 2), ('fsd', 2)]
+    assert 'RTE teacher of seed 1: 2 run(s); its teacher cache (logits, penultimate) is built once' in first, first
+    assert [r['teacher_cache']['kinds'] for r in records] == [['logits'], ['logits', 'penultimate']] * 2
     for r in records:
         assert r['command'].startswith(str(BIN / 'fsd-sweep')) and r['git_commit'] and r['machine'] and r['date']
         assert r['hyperparameters']['beta'] == 1.0 and r['hyperparameters']['seed'] == r['seed']
@@ -89,9 +92,13 @@ def test_bad_command_line_input_fails_before_training(setup, tmp_path):
     other_task = subprocess.run([str(BIN / 'fsd-distill'), '--task', 'mrpc', '--teacher', str(teacher), '--backbone', tiny,
                                  '--out-dir', str(tmp_path)], capture_output=True, text=True)
     assert other_task.returncode == 2 and 'fine-tuned for RTE' in other_task.stderr
-    conflict = subprocess.run([str(BIN / 'fsd-distill'), '--task', 'rte', '--method', 'fsd', '--no-pad-to-max-length'],
+    conflict = subprocess.run([str(BIN / 'fsd-distill'), '--task', 'rte', '--method', 'fsd', '--no-mask-padding'],
                               capture_output=True, text=True)
-    assert conflict.returncode == 2 and 'padded to max_length' in conflict.stderr
+    assert conflict.returncode == 2 and "set padding='max_length'" in conflict.stderr
+    for option, value, message in (('--padding', 'longest', 'choose one of dynamic, max_length'),
+                                   ('--preset', 'bert', "unknown preset 'bert'; the presets are paper")):
+        bad = subprocess.run([str(BIN / 'fsd-distill'), '--task', 'rte', option, value], capture_output=True, text=True)
+        assert bad.returncode == 2 and message in bad.stderr, bad.stderr
     assert not any(tmp_path.iterdir())
 
 def test_every_structure_runs_under_bf16_autocast(setup):
@@ -101,7 +108,7 @@ def test_every_structure_runs_under_bf16_autocast(setup):
     root, tiny, teacher_dir = setup
     tokenizer = load_tokenizer(tiny)
     train, _ = prepare_glue('rte', tokenizer, GLUE, 32, 16, 16, seed=0)
-    batch = glue_collator(tokenizer, True, 32)([train[i] for i in range(8)])
+    batch = glue_collator(tokenizer, 'max_length', 32)([train[i] for i in range(8)])
     teacher = load_teacher(teacher_dir, 'rte')
     memory = build_teacher_memory(teacher, [batch], 4, epochs=1, progress=False)
     student = make_student(tiny, 2, 'rte')
