@@ -141,7 +141,8 @@ def _main_score(record: dict) -> float:
     task, dev = glue_task(record['task']), record['dev']
     return dev[next(k for k in dev if k.endswith(task.main_metric) and not k.startswith('mismatched'))]
 
-_PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher')  # settings that follow the seed within one variant
+# settings that follow the seed within one variant, and teacher_cache, which changes speed, never results
+_PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher', 'teacher_cache')
 
 def run_labels(records: list[dict]) -> list[str]:
     "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
