@@ -60,3 +60,18 @@ def test_cells_with_imports_only_import():
             imports = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom))]
             if imports and len(imports) != len(body): offenders.append(f"{nb.name} cell {i}")
     assert not offenders, f"cells mixing imports with other code (split them): {offenders}"
+
+def test_readme_examples_give_the_numbers_the_readme_shows():
+    "The README's library examples are seeded: running their code again prints what the README says."
+    import contextlib, io
+    readme = (ROOT / 'README.md').read_text()
+    code_cells = [source(c) for c in cells(NBS / 'index.ipynb') if c['cell_type'] == 'code']
+    namespace, printed = {}, io.StringIO()
+    for src in code_cells:
+        *body, last = src.rstrip().splitlines()
+        with contextlib.redirect_stdout(printed):
+            exec('\n'.join(body), namespace)
+            value = eval(last, namespace) if not last.startswith(('print(', 'import ', 'from ')) else exec(last, namespace)
+        if value is not None: print(repr(value), file=printed)
+    for line in printed.getvalue().splitlines():
+        assert line.strip() in readme, f"the README shows other numbers than its code gives now: {line!r}"
