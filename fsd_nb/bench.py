@@ -116,10 +116,11 @@ def format_step_rows(rows: list[dict]) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/90_bench.ipynb #13415abd
-def _padded_and_cached(method: str, padding: str, mask_padding: bool, teacher_cache: bool, max_length: int, batch: int):
+def _padded_and_cached(method: str, padding: str, mask_padding: bool, teacher_cache: bool, max_length: int, batch: int,
+                       student_layers: int | None = None):
     from fsd_nb.train import DistillationConfig
     return DistillationConfig(method=method, padding=padding, mask_padding=mask_padding, teacher_cache=teacher_cache,
-                              max_length=max_length, batch_size=batch, memory_epochs=1)
+                              max_length=max_length, batch_size=batch, memory_epochs=1, student_layers=student_layers)
 
 RUN_SETTINGS = {'paper': dict(padding='max_length', mask_padding=False, teacher_cache=False),
                 'fsd_nb': dict(padding='dynamic', mask_padding=True, teacher_cache=True)}
@@ -130,18 +131,17 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
     "Seconds of `distill` (`steps` steps) in the paper's setting and with fsd_nb's defaults, and the largest loss difference."
     import tempfile, time
     from pathlib import Path
-    from fsd_nb.data import glue_collator
-    from fsd_nb.models import load_tokenizer, make_teacher, make_student
+    from fsd_nb.data import glue_collator, glue_task
+    from fsd_nb.models import load_teacher, load_tokenizer, make_teacher, make_student
     from fsd_nb.train import distill, prepare_glue, teacher_cache_kinds, DistillationLoss, _open_teacher_cache, _memory_for
     from fsd_nb.teacher_cache import with_cache_index
     from fsd_nb.memory import StudentMemory
-    from fsd_nb.data import glue_task
     out = Path(out_dir or tempfile.mkdtemp(prefix='fsd-bench-run-'))
     teacher_dir = out / 'teacher'
     if not (teacher_dir / 'config.json').is_file(): make_teacher(task, backbone).save_pretrained(teacher_dir)
     def run(setting, n_steps):
-        config = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS[setting])
-        config.student_layers = student_layers
+        config = _padded_and_cached(method, max_length=max_length, batch=batch, student_layers=student_layers,
+                                    **RUN_SETTINGS[setting])
         began = time.perf_counter()
         distill(task, config, seed, str(teacher_dir), backbone, data_dir, out / 'runs', max_steps=n_steps)
         return time.perf_counter() - began
@@ -153,7 +153,6 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
     train = with_cache_index(train)
     defaults = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS['fsd_nb']).validate(task_)
     fixed = _padded_and_cached(method, 'max_length', True, False, max_length, batch).validate(task_)
-    from fsd_nb.models import load_teacher
     teacher = load_teacher(teacher_dir, task_)
     cache = _open_teacher_cache(defaults, task_, teacher, teacher_dir, train, teacher_cache_kinds(defaults))
     memory = _memory_for(defaults, task_, cache or teacher, teacher_dir, train, tokenizer, out / 'runs', seed) if defaults.uses('g') else None
@@ -161,11 +160,12 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
     student = make_student(backbone, student_layers, task_).eval()
     if memory is not None: student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, 0.1)
     largest = 0.
+    losses_of = [(DistillationLoss(c, teacher, memory, cache if c.teacher_cache else None),
+                  glue_collator(tokenizer, c.padding, max_length)) for c in (defaults, fixed)]
     with torch.no_grad():
         for first in range(0, check_batches * batch, batch):
             rows = [train[i] for i in range(first, first + batch)]
-            losses = [DistillationLoss(c, teacher, memory, cache if c.teacher_cache else None)(
-                          student, glue_collator(tokenizer, c.padding, max_length)(rows))[0] for c in (defaults, fixed)]
+            losses = [loss_fn(student, collate(rows))[0] for loss_fn, collate in losses_of]
             largest = max(largest, abs(float(losses[0] - losses[1])) / max(1., abs(float(losses[1]))))
     return dict(task=task_.name, method=method, steps=steps, paper_s=seconds['paper'], fsd_nb_s=seconds['fsd_nb'],
                 speedup=seconds['paper'] / seconds['fsd_nb'], largest_loss_difference=largest, checked_batches=check_batches)

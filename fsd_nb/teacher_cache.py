@@ -149,7 +149,7 @@ def _build(teacher: nn.Module, dataset, directory: Path, kinds: list, expected: 
     try:
         arrays = {k: np.lib.format.open_memmap(staging[k] / 'values.npy', mode='w+', dtype=np.float32,
                                                shape=(int(rows[k]), *_widths(k, teacher.config))) for k in kinds}
-        device, start = next(teacher.parameters()).device, 0
+        device = next(teacher.parameters()).device
         columns = [c for c in ('input_ids', 'token_type_ids', 'attention_mask') if c in dataset.column_names]
         with torch.no_grad():
             for first in tqdm(range(0, len(dataset), batch_size), desc="teacher cache", disable=not progress, leave=False):
@@ -174,13 +174,15 @@ def _build(teacher: nn.Module, dataset, directory: Path, kinds: list, expected: 
 # %% ../nbs/03a_teacher_cache.ipynb #71dcea54
 @classmethod
 def _open(cls, teacher: nn.Module, dataset, directory: str | Path, kinds, batch_size: int = 64, progress: bool = True,
-          log=print) -> TeacherCache:
-    "The cache of `kinds` for `teacher` on `dataset` in `directory`; what is missing, partial, stale or corrupt is (re)built."
+          log=print, examples: str | None = None) -> TeacherCache:
+    """The cache of `kinds` for `teacher` on `dataset` in `directory`; what is missing, partial, stale or corrupt is (re)built.
+
+    `examples`: `examples_fingerprint(dataset)` when the caller already has it (hashing a large dataset takes seconds)."""
     unknown = [k for k in kinds if k not in CACHE_KINDS]
     if unknown: raise ValueError(f"unknown teacher cache kind(s) {unknown}; the kinds are {', '.join(CACHE_KINDS)}.")
     directory = Path(directory)
     expected = dict(format=CACHE_FORMAT, fsd_nb=fsd_nb.__version__, teacher=model_fingerprint(teacher),
-                    examples=examples_fingerprint(dataset), n_examples=len(dataset))
+                    examples=examples or examples_fingerprint(dataset), n_examples=len(dataset))
     to_build = []
     for kind in dict.fromkeys(kinds):
         if not (directory / kind).exists(): to_build.append(kind); continue

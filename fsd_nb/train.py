@@ -18,14 +18,13 @@ from transformers import Trainer, TrainingArguments
 from transformers.modeling_outputs import SequenceClassifierOutput
 from transformers.trainer_utils import get_last_checkpoint
 from fastcore.script import anno_parser
-from .data import (GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics, PADDING_KINDS,
-                         check_padding)
+from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics, check_padding
 from .models import (default_backbone, load_tokenizer, make_teacher, load_teacher, make_student, run_model,
                            pkd_layer_map)
 from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features, FEATURE_KINDS, DISTANCE_KINDS
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits, write_atomically,
                            student_memory_from_teacher_clusters)
-from .teacher_cache import TeacherCache, TOKEN_KINDS, teacher_outputs, with_cache_index
+from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
 
 # %% auto #0
 __all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'DistillationConfig', 'gather_batch', 'teacher_cache_kinds',
@@ -363,9 +362,9 @@ def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, s
 def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds) -> TeacherCache | None:
     "The teacher's cache of `kinds` over `train`, beside the teacher; None when the run does not use one."
     if not (config.teacher_cache and kinds): return None
-    from fsd_nb.teacher_cache import examples_fingerprint
-    directory = Path(teacher_dir) / 'teacher-cache' / f"{task.hub_config}-len{config.max_length}-{examples_fingerprint(train)[:12]}"
-    return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64))
+    examples = examples_fingerprint(train)
+    directory = Path(teacher_dir) / 'teacher-cache' / f"{task.hub_config}-len{config.max_length}-{examples[:12]}"
+    return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64), examples=examples)
 
 # %% ../nbs/05_train.ipynb #ae283b40
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
