@@ -25,11 +25,13 @@ from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits, write_atomically,
                            student_memory_from_teacher_clusters)
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
+from .teachers import (read_results, append_result, check_writable, prepare_glue, finetune_teacher, select_teacher,
+                             selected_teacher, teacher_directory, teachers_file, check_training_budget, provenance, portable_command,
+                             machine_description, backbone_name, _training_arguments, _evaluate, _write_json_atomic)
 
 # %% auto #0
 __all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'DistillationConfig', 'gather_batch', 'teacher_cache_kinds',
-           'DistillationLoss', 'DistillationTrainer', 'prepare_glue', 'finetune_teacher', 'machine_description',
-           'distill', 'fsd_finetune', 'fsd_distill', 'read_results', 'append_result', 'run_key', 'fsd_sweep']
+           'DistillationLoss', 'DistillationTrainer', 'distill', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/05_train.ipynb #b913978b
 METHODS = {
@@ -253,88 +255,7 @@ class DistillationTrainer(Trainer):
             self._term_sums, self._term_steps = {}, 0
         super().log(logs, *args, **kwargs)
 
-# %% ../nbs/05_train.ipynb #93c3c3b1
-def prepare_glue(task: str | GlueTask, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
-                 eval_samples: int | None = None, seed: int = 0):
-    "Tokenised (train, eval) datasets of a task; eval is a dict of datasets for MNLI's two dev sets."
-    task = glue_task(task)
-    data = load_glue(task, data_dir)
-    def subset(ds, n): return ds if not n or n >= len(ds) else ds.shuffle(seed=seed).select(range(n))
-    data = data.__class__({s: subset(ds, train_samples if s == 'train' else eval_samples) for s, ds in data.items()})
-    encoded = tokenize_glue(data, tokenizer, task, max_length=max_length).remove_columns('idx')
-    dev = [s for s in task.splits if s != 'train']
-    evaluation = encoded[dev[0]] if len(dev) == 1 else {s.replace('validation_', ''): encoded[s] for s in dev}
-    return encoded['train'], evaluation
-
-# %% ../nbs/05_train.ipynb #44cfa046
-def _backbone_tag(backbone: str) -> str:
-    if str(backbone) == default_backbone(): return 'minilm-l6-h384'
-    return str(backbone).rstrip('/').replace('/', '_').replace(':', '_')
-
-def _write_json_atomic(path: Path, data):
-    write_atomically(path, lambda staging: Path(staging).write_text(json.dumps(data, indent=1, default=str)))
-
-def _training_arguments(out_dir, seed, epochs, batch_size, learning_rate, max_steps, **kwargs):
-    kwargs.setdefault('remove_unused_columns', True)
-    return TrainingArguments(output_dir=str(out_dir), seed=seed, data_seed=seed, num_train_epochs=epochs,
-                             per_device_train_batch_size=batch_size, per_device_eval_batch_size=max(batch_size, 64),
-                             learning_rate=learning_rate, max_steps=max_steps, report_to='none',
-                             save_strategy='epoch', save_total_limit=1, eval_strategy='epoch', logging_strategy='epoch',
-                             dataloader_pin_memory=torch.cuda.is_available(), disable_tqdm=not sys.stderr.isatty(), **kwargs)
-
-def _evaluate(trainer, task: GlueTask) -> dict:
-    "Dev metrics of the trainer's model, without the `eval_` prefixes (MNLI: `matched_accuracy`, ...)."
-    metrics = trainer.evaluate()
-    keep = {k[5:]: v for k, v in metrics.items() if k.startswith('eval_') and any(m in k for m in task.metrics)}
-    return {k: round(v, 4) for k, v in keep.items()}
-
-# %% ../nbs/05_train.ipynb #e9fda178
-def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
-                     epochs: float = 3., batch_size: int = 32, learning_rate: float | None = None, max_length: int = 128,
-                     seed: int = 42, max_steps: int = -1, train_samples: int | None = None,
-                     eval_samples: int | None = None) -> Path:
-    "Fine-tune and evaluate a teacher (or reuse a finished one); returns its directory, holding `fsd_teacher.json`."
-    task, backbone = glue_task(task), str(backbone or default_backbone())
-    learning_rate = learning_rate or (5e-5 if task.name in ('STS-B', 'WNLI') else 2e-5)
-    tag = f"{task.hub_config}-{_backbone_tag(backbone)}-len{max_length}-seed{seed}"
-    tag += (f"-steps{max_steps}" if max_steps > 0 else '') + (f"-n{train_samples}" if train_samples else '')
-    teacher_dir = Path(out_dir) / 'teachers' / tag
-    if (teacher_dir / 'fsd_teacher.json').is_file(): return teacher_dir
-    transformers.set_seed(seed)
-    tokenizer = load_tokenizer(backbone)
-    train, evaluation = prepare_glue(task, tokenizer, data_dir, max_length, train_samples, eval_samples, seed)
-    model = make_teacher(task, backbone)
-    trainer = Trainer(model=model, args=_training_arguments(teacher_dir / 'checkpoints', seed, epochs, batch_size,
-                                                            learning_rate, max_steps),
-                      train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
-                      data_collator=glue_collator(tokenizer, 'dynamic'),
-                      compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
-    last = get_last_checkpoint(str(teacher_dir / 'checkpoints')) if (teacher_dir / 'checkpoints').is_dir() else None
-    trainer.train(resume_from_checkpoint=last)
-    metrics = _evaluate(trainer, task)
-    trainer.save_model(str(teacher_dir))
-    _write_json_atomic(teacher_dir / 'fsd_teacher.json', dict(task=task.name, backbone=backbone, metrics=metrics,
-        settings=dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
-                      seed=seed, max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples)))
-    return teacher_dir
-
 # %% ../nbs/05_train.ipynb #5cf7d864
-def _git_commit() -> str | None:
-    "The commit of the fsd_nb checkout in use ('-dirty' with uncommitted changes); None for an installed release."
-    import fsd_nb
-    try:
-        root = Path(fsd_nb.__file__).resolve().parents[1]
-        commit = subprocess.run(['git', '-C', str(root), 'rev-parse', 'HEAD'], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(['git', '-C', str(root), 'status', '--porcelain', '--untracked-files=no'],
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return commit + ('-dirty' if dirty else '')
-    except Exception: return None
-
-def machine_description() -> str:
-    "Processor, cores and GPU of this machine, and the torch version."
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no GPU'
-    return f"{platform.machine()} {os.cpu_count()} cores, {gpu}, torch {torch.__version__}, {platform.platform()}"
-
 _SPEED_ONLY = ('teacher_cache',)  # settings that change how fast a run is, never what it computes
 
 def _identity(settings: dict) -> dict:
@@ -366,22 +287,41 @@ def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds) -> Tea
     directory = Path(teacher_dir) / 'teacher-cache' / f"{task.hub_config}-len{config.max_length}-{examples[:12]}"
     return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64), examples=examples)
 
+def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teacher_seed, teacher_max_steps, train_samples,
+                    eval_samples, teachers) -> tuple[Path, int]:
+    "The teacher directory of a run and its seed: a directory, a recorded id (re-created if missing), the selected one, or fine-tuned."
+    if teacher not in (None, 'finetune'):
+        if Path(teacher).is_dir(): return Path(teacher), teacher_seed
+        if not any(r.get('id') == teacher for r in read_results(teachers_file(teachers))):
+            raise ValueError(f"teacher {teacher!r} is neither a directory nor a teacher id in {teachers_file(teachers)}.")
+        folder = teacher_directory(str(teacher), out_dir, data_dir, teachers)
+        return folder, json.loads((folder / 'fsd_teacher.json').read_text())['settings']['seed']
+    selection = selected_teacher(task, backbone, teachers) if teacher is None else None
+    if selection:
+        return _teacher_of_run(task, selection['teacher'], backbone, out_dir, data_dir, max_length, teacher_seed,
+                               teacher_max_steps, train_samples, eval_samples, teachers)
+    return finetune_teacher(task, backbone, out_dir, data_dir, max_length=max_length, seed=teacher_seed,
+                            max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples), teacher_seed
+
 # %% ../nbs/05_train.ipynb #ae283b40
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
             bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None,
-            cache_kinds=()) -> dict:
+            cache_kinds=(), teachers: str | Path | None = None) -> dict:
     """One distillation run: teacher, its cache, memory, student, training, dev metrics; returns the run's record.
 
+    `teacher`: a teacher directory, a teacher id of the teachers file, 'finetune' (fine-tune one with the paper's
+    settings and `teacher_seed`), or None: the task's selected teacher if the teachers file has one, else 'finetune'.
     `cache_kinds`: teacher-cache kinds to build beyond the run's own, for later runs with the same teacher (sweeps)."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
+    check_training_budget(max_steps, config.epochs, config.learning_rate)
+    check_training_budget(teacher_max_steps, prefix='teacher_')
     backbone = str(backbone or default_backbone())
-    teacher_seed = seed if teacher_seed is None else teacher_seed
-    start, commit = time.time(), _git_commit()  # the code that runs is the code at the start
-    teacher_dir = Path(teacher) if teacher else finetune_teacher(task, backbone, out_dir, data_dir, max_length=config.max_length,
-        seed=teacher_seed, max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
+    start, origin = time.time(), provenance(command)  # the code that runs is the code at the start
+    teacher_dir, teacher_seed = _teacher_of_run(task, teacher, backbone, out_dir, data_dir, config.max_length,
+        seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples, eval_samples, teachers)
     teacher_model = load_teacher(teacher_dir, task)
     teacher_info = json.loads((teacher_dir / 'fsd_teacher.json').read_text()) if (teacher_dir / 'fsd_teacher.json').is_file() else {}
     student_layers = config.student_layers or max(1, teacher_model.config.num_hidden_layers // 2)
@@ -399,7 +339,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     transformers.set_seed(seed)
     student = make_student(backbone, student_layers, task)
     settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
-                    teacher=str(teacher_dir), backbone=backbone,
+                    teacher=teacher_dir.name, backbone=backbone_name(backbone),
                     max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples)
     run_dir = Path(out_dir) / 'students' / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
     trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
@@ -414,9 +354,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
                   teacher_dev=teacher_info.get('metrics'), train_seconds=round(time.time() - start, 1),
                   teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
-                  steps=trainer.state.global_step, log_history=trainer.state.log_history, git_commit=commit,
-                  command=command or ' '.join(shlex.quote(a) for a in sys.argv), machine=machine_description(),
-                  date=datetime.now(timezone.utc).isoformat(timespec='seconds'), run_dir=str(run_dir),
+                  steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_dir),
                   model_dir=str(run_dir / 'model'))
     if trainer.is_world_process_zero(): _write_json_atomic(run_dir / 'fsd_result.json', record)
     return record
@@ -456,11 +394,21 @@ def fsd_finetune(
     max_steps: int = -1,  # stop after this many steps (-1: the epochs)
     train_samples: int = None,  # train on a random subset of this size
     eval_samples: int = None,  # evaluate on a random subset of this size
+    select: bool = False,  # fine-tune every candidate of --grid, keep the best on dev as the task's teacher
+    grid: str = None,  # with --select: e.g. 'learning_rate=2e-5,5e-5,1e-4;epochs=6' (the default)
+    teachers: str = None,  # with --select: teachers file (default: $FSD_TEACHERS, else data/teachers.jsonl)
+    warmup_ratio: float = 0.1,  # with --select: share of the steps warming the learning rate up
+    patience: int = 2,  # with --select: stop a candidate after this many epochs without improvement on dev
 ):
-    "Fine-tune a GLUE teacher and print its dev metrics."
+    "Fine-tune a GLUE teacher and print its dev metrics; with --select, choose the best of a grid of teachers."
     if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
-    path = finetune_teacher(task, backbone, out_dir, data_dir, epochs, batch_size, learning_rate, max_length, seed,
-                            max_steps, train_samples, eval_samples)
+    if select:
+        selection = select_teacher(task, backbone, out_dir, data_dir, grid, teachers, seed, batch_size, max_length,
+                                   warmup_ratio, 0., patience, max_steps, train_samples, eval_samples)
+        path = Path(out_dir) / 'teachers' / selection['teacher']
+    else:
+        path = finetune_teacher(task, backbone, out_dir, data_dir, epochs, batch_size, learning_rate, max_length, seed,
+                                max_steps, train_samples, eval_samples)
     metrics = json.loads((path / 'fsd_teacher.json').read_text())['metrics']
     print(f"{glue_task(task).name} teacher at {path}: dev " + ', '.join(f"{k} {v:.2f}" for k, v in metrics.items()))
     return path
@@ -475,7 +423,8 @@ def fsd_distill(
     task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
     method: str = 'fsd',  # none, vkd, pkd, rkd, minilm, fsd_i, fsd_l, fsd_g, fsd_il or fsd
     seed: int = 42,  # random seed
-    teacher: str = None,  # fine-tuned teacher directory (default: fine-tune one, or reuse it from out_dir)
+    teacher: str = None,  # teacher directory or id (default: the task's selected teacher, else fine-tune one; 'finetune' forces that)
+    teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
     backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
     data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
     out_dir: str = 'runs',  # where teachers, memories and students are written
@@ -510,7 +459,7 @@ def fsd_distill(
         learning_rate=learning_rate, epochs=epochs, batch_size=batch_size, max_length=max_length,
         padding=padding, student_layers=student_layers, teacher_cache=teacher_cache, preset=preset)
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                     teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed)
+                     teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers)
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
@@ -518,28 +467,6 @@ def fsd_distill(
 def _fsd_distill_main(): _run_command(fsd_distill)
 
 # %% ../nbs/05_train.ipynb #a6df589e
-def read_results(path: str | Path) -> list[dict]:
-    "The records of a results file (one JSON object per line); a missing file has none."
-    path = Path(path)
-    if not path.is_file(): return []
-    records = []
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip(): continue
-        try: records.append(json.loads(line))
-        except json.JSONDecodeError as e: raise ValueError(f"{path}, line {number}: not a JSON record ({e}).") from e
-    return records
-
-def append_result(path: str | Path, record: dict):
-    "Append `record` as one JSON line to `path`, atomically: the file holds the old lines and the new one, or only the old."
-    path = Path(path)
-    old = path.read_text() if path.is_file() else ''
-    if old and not old.endswith('\n'): old += '\n'
-    def write(staging):
-        with open(staging, 'w') as f:
-            f.write(old + json.dumps(record, default=str) + '\n')
-            f.flush(); os.fsync(f.fileno())
-    write_atomically(path, write)
-
 def run_key(task: str, method: str, seed: int, settings: dict) -> str:
     "What identifies a run in a results file: task, method, seed and every requested setting."
     return json.dumps(dict(settings, task=glue_task(task).name, method=method, seed=seed), sort_keys=True, default=str)
@@ -560,7 +487,9 @@ def fsd_sweep(
     backbone: str = None, data_dir: str = None, out_dir: str = 'runs',
     student_layers: int = None, max_steps: int = -1, train_samples: int = None, eval_samples: int = None,
     teacher_max_steps: int = -1, epochs: float = 3., batch_size: int = 32, max_length: int = 128,
-    teacher_seed: int = None,  # one teacher (and memory) of this seed for every run, as in the paper; default: one per seed
+    teacher: str = None,  # teacher directory or id for every run (default: each task's selected teacher; 'finetune': one per seed)
+    teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
+    teacher_seed: int = None,  # when fine-tuning: one teacher (and memory) of this seed for every run; default: one per seed
     n_centroids: int = None, memory_epochs: int = 3, unbiased: bool = False,
     mask_padding: bool = True,  # leave padding tokens out of the structures (--no-mask-padding keeps them, as the paper)
     padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
@@ -581,18 +510,21 @@ def fsd_sweep(
             mask_padding=mask_padding, padding=padding, teacher_cache=teacher_cache, preset=preset,
             global_feature=global_feature, memory_init_samples=memory_init_samples,
             student_layers=student_layers).validate(glue_task(task))
-    teacher_of = lambda task, seed: (task, seed if teacher_seed is None else teacher_seed)
+    check_writable(path)  # before the first run trains, not after
+    chosen = {task: teacher or (selected_teacher(task, backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
+    teacher_of = lambda task, seed: ((task, seed if teacher_seed is None else teacher_seed) if chosen[task] == 'finetune'
+                                     else (task, chosen[task]))
     # Runs that share a teacher run one after another, the first building the teacher cache for all of them.
     combos = sorted(itertools.product(tasks, _values(methods), _values(seeds, int), *grid.values()),
-                    key=lambda c: (tasks.index(c[0]), teacher_of(c[0], c[2])[1]))
+                    key=lambda c: (tasks.index(c[0]), str(teacher_of(c[0], c[2])[1])))
     configs = [config_of(task, method, values) for task, method, seed, *values in combos]  # all valid before any run
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     done = {r.get('run_key') for r in read_results(path)}
-    shared = dict(backbone=str(backbone or default_backbone()), max_steps=max_steps, train_samples=train_samples,
+    shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
                   eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed)
     start, longest, ran, skipped, current_teacher = time.time(), 0., 0, 0, None
     for (task, method, seed, *values), config in zip(combos, configs):
-        key = run_key(task, method, seed, _identity(dict(asdict(config), **shared)))
+        key = run_key(task, method, seed, _identity(dict(asdict(config), **shared, teacher=chosen[task])))
         if key in done: skipped += 1; continue
         if budget_min is not None and (time.time() - start + longest) / 60 > budget_min:
             print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out; "
@@ -602,11 +534,12 @@ def fsd_sweep(
             current_teacher = teacher_of(task, seed)
             sharing = sum(teacher_of(t, s) == current_teacher for t, _, s, *_ in combos)
             cached = f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if teacher_cache and kinds else ''
-            print(f"fsd-sweep: {task} teacher of seed {current_teacher[1]}: {sharing} run(s){cached}.", flush=True)
+            which = f"teacher of seed {current_teacher[1]}" if chosen[task] == 'finetune' else f"teacher {chosen[task]}"
+            print(f"fsd-sweep: {task} {which}: {sharing} run(s){cached}.", flush=True)
         began = time.time()
-        record = distill(task, config, seed, None, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                         teacher_max_steps, command=' '.join(shlex.quote(a) for a in sys.argv), teacher_seed=teacher_seed,
-                         cache_kinds=kinds)
+        record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
+                         teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
+                         cache_kinds=kinds, teachers=teachers)
         append_result(path, dict(record, run_key=key))
         done.add(key); ran += 1
         longest = max(longest, time.time() - began)

@@ -77,7 +77,7 @@ def test_sweep_command_appends_skips_and_reports(setup):
     assert 'RTE teacher of seed 1: 2 run(s); its teacher cache (logits, penultimate) is built once' in first, first
     assert [r['teacher_cache']['kinds'] for r in records] == [['logits'], ['logits', 'penultimate']] * 2
     for r in records:
-        assert r['command'].startswith(str(BIN / 'fsd-sweep')) and r['git_commit'] and r['machine'] and r['date']
+        assert r['command'].startswith('fsd-sweep cli ') and r['git_commit'] and r['machine'] and r['date']
         assert r['hyperparameters']['beta'] == 1.0 and r['hyperparameters']['seed'] == r['seed']
     again = subprocess.run(sweep, check=True, capture_output=True, text=True).stdout
     assert '0 run(s) finished, 4 skipped' in again
