@@ -7,6 +7,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/bench.html.md"""
 # %% ../nbs/90_bench.ipynb #ba254618
 from __future__ import annotations
 import platform
+from functools import partial
 import torch
 from fastcore.script import call_parse
 from .losses import intra_feature_loss, local_inter_feature_loss
@@ -50,10 +51,17 @@ def _time_backward(loss_fn, h_s, h_t, min_run_time: float) -> float:
     return median_times(dict(step=step), min_run_time)['step']
 
 def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: int = 768, student_dims=(768, 384),
-                               min_run_time: float = 1.0, device: str = 'cpu', seed: int = 0) -> list[dict]:
-    "Time fsd_nb's intra and local inter-feature losses against the reference formulation; one dict per case."
+                               min_run_time: float = 1.0, device: str = 'cpu', seed: int = 0,
+                               unbiased: bool = True) -> list[dict]:
+    """Time fsd_nb's intra and local inter-feature losses against the reference formulation; one dict per case.
+
+    With `unbiased`, also fsd_nb's unbiased losses (float64 accumulation, 1 − CKA) against the same reference; their
+    values are checked against the same loss computed from float64 inputs (the reference computes the biased CKA)."""
     cases = dict(intra=(intra_feature_loss, reference_intra_feature_loss),
                  local=(local_inter_feature_loss, reference_local_inter_feature_loss))
+    if unbiased:
+        cases.update({'intra (unbiased)': (partial(intra_feature_loss, unbiased=True), reference_intra_feature_loss),
+                      'local (unbiased)': (partial(local_inter_feature_loss, unbiased=True), reference_local_inter_feature_loss)})
     generator = torch.Generator().manual_seed(seed)
     rows = []
     for student_dim in student_dims:
@@ -62,8 +70,9 @@ def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: 
         h_s[..., :student_dim // 2] += h_t[..., :student_dim // 2]  # a student that shares some structure
         h_s.requires_grad_()
         for name, (ours, reference) in cases.items():
-            value, reference_value = ours(h_s, h_t).item(), reference(h_s, h_t).item()
-            rows.append(dict(loss=name, batch=batch, tokens=tokens, teacher_dim=teacher_dim, student_dim=student_dim,
+            value = ours(h_s, h_t).item()
+            reference_value = (ours(h_s.double(), h_t.double()) if 'unbiased' in name else reference(h_s, h_t)).item()
+            rows.append(dict(loss=name, checked_against='float64' if 'unbiased' in name else 'reference', batch=batch, tokens=tokens, teacher_dim=teacher_dim, student_dim=student_dim,
                              fsd_nb_s=_time_backward(ours, h_s, h_t, min_run_time),
                              reference_s=_time_backward(reference, h_s, h_t, min_run_time),
                              value=value, reference_value=reference_value))
@@ -185,10 +194,10 @@ def _machine() -> str:
 def format_loss_row(r: dict) -> str:
     "One line of `fsd-bench` output for a row of `benchmark_structure_losses`."
     agree = abs(r['value'] - r['reference_value']) <= 1e-4 * max(1., abs(r['reference_value']))
-    return (f"{r['loss']:<5} B={r['batch']} W={r['tokens']} D_t={r['teacher_dim']} D_s={r['student_dim']:<4} "
+    return (f"{r['loss']:<16} B={r['batch']} W={r['tokens']} D_t={r['teacher_dim']} D_s={r['student_dim']:<4} "
             f"fsd_nb {r['fsd_nb_s'] * 1e3:8.2f} ms  reference {r['reference_s'] * 1e3:8.2f} ms  "
             f"speed-up {r['speedup']:5.2f}x  loss {r['value']:.6f} vs {r['reference_value']:.6f} "
-            f"({'agree' if agree else 'DIFFER'})")
+            f"({r.get('checked_against', 'reference')}: {'agree' if agree else 'DIFFER'})")
 
 # %% ../nbs/90_bench.ipynb #6bc8ea61
 def format_memory_rows(rows: list[dict]) -> str:

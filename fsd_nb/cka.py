@@ -118,11 +118,19 @@ def _hsic_triple(X, Y, unbiased, mask):
     "HSIC(K,L), HSIC(K,K), HSIC(L,L) and whether X or Y is degenerate (constant), from one pass over the data."
     _check_inputs(X, Y, mask, 4 if unbiased else 2, "unbiased" if unbiased else "biased")
     X, Y = _upcast(X), _upcast(Y)
-    X, Y = X.to(torch.promote_types(X.dtype, Y.dtype)), Y.to(torch.promote_types(X.dtype, Y.dtype))
-    n = X.shape[-2] if mask is None else mask.sum(-1).to(X.dtype)
-    with full_precision(X): return _hsic_from_statistics(_hsic_statistics(X, Y, mask), n, unbiased, X.dtype)
+    dtype = torch.promote_types(X.dtype, Y.dtype)
+    work = _accumulation_dtype(dtype, unbiased)
+    n = X.shape[-2] if mask is None else mask.sum(-1).to(work)
+    with full_precision(X):
+        *hsic, constant = _hsic_from_statistics(_hsic_statistics(X.to(work), Y.to(work), mask), n, unbiased, dtype)
+    return (*(h.to(dtype) for h in hsic), constant)
+
+def _accumulation_dtype(dtype, unbiased: bool):
+    "float64 for the unbiased estimator, whose terms cancel to a result far smaller than themselves; else `dtype`."
+    return torch.float64 if unbiased else dtype
 
 def _hsic_from_statistics(statistics, n, unbiased: bool, dtype):
+    "The three HSICs and the constant flag; `dtype` is the inputs' precision, which sets the constant tolerance."
     kl, kk, ll, diag_k, diag_l, raw_x, raw_y = statistics
     tolerance = (32 * torch.finfo(dtype).eps) ** 2
     constant = (diag_k.sum(-1) <= tolerance * raw_x) | (diag_l.sum(-1) <= tolerance * raw_y)
@@ -157,5 +165,7 @@ def linear_cka_from_grams(K: Tensor, L: Tensor, *, unbiased: bool = False) -> Te
     _check_inputs(K, L, None, 4 if unbiased else 2, "unbiased" if unbiased else "biased")
     K, L = _upcast(K), _upcast(L)
     dtype = torch.promote_types(K.dtype, L.dtype)
+    work = _accumulation_dtype(dtype, unbiased)
     with full_precision(K):
-        return _cka_from_hsic(*_hsic_from_statistics(_gram_statistics(K.to(dtype), L.to(dtype), None), K.shape[-1], unbiased, dtype))
+        statistics = _gram_statistics(K.to(work), L.to(work), None)
+        return _cka_from_hsic(*_hsic_from_statistics(statistics, K.shape[-1], unbiased, dtype)).to(dtype)

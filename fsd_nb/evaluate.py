@@ -143,10 +143,14 @@ def _main_score(record: dict) -> float:
 
 # settings that follow the seed within one variant, and teacher_cache, which changes speed, never results
 _PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher', 'teacher_cache')
+# settings that records made before they existed lack, at the value the code then used: runs made before the unbiased
+# CKA got its own loss form (1 - CKA) used -log|CKA| and are reported apart from those after
+_BEFORE_RECORDED = dict(cka_loss='-log|cka|')
 
 def run_labels(records: list[dict]) -> list[str]:
     "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
-    settings = [{k: v for k, v in r.get('hyperparameters', {}).items() if k not in _PER_RUN} for r in records]
+    settings = [{k: v for k, v in {**_BEFORE_RECORDED, **r.get('hyperparameters', {})}.items() if k not in _PER_RUN}
+                for r in records]
     by_method = {}
     for r, s in zip(records, settings): by_method.setdefault(r['method'], []).append(s)
     varying = {m: sorted({k for s in ss for k in s.keys() | ss[0].keys() if s.get(k) != ss[0].get(k)})

@@ -12,9 +12,9 @@ from torch import Tensor, nn
 from .cka import full_precision, gram, linear_cka, linear_cka_from_grams
 
 # %% auto #0
-__all__ = ['FEATURE_KINDS', 'DISTANCE_KINDS', 'kd_loss', 'intra_feature_loss', 'local_inter_feature_loss', 'sequence_features',
-           'global_inter_feature_terms', 'global_inter_feature_loss', 'FSDLoss', 'pkd_loss', 'rkd_distance_loss',
-           'rkd_angle_loss', 'rkd_loss', 'minilm_loss']
+__all__ = ['CKA_LOSSES', 'FEATURE_KINDS', 'DISTANCE_KINDS', 'kd_loss', 'cka_loss', 'intra_feature_loss',
+           'local_inter_feature_loss', 'sequence_features', 'global_inter_feature_terms', 'global_inter_feature_loss',
+           'FSDLoss', 'pkd_loss', 'rkd_distance_loss', 'rkd_angle_loss', 'rkd_loss', 'minilm_loss']
 
 # %% ../nbs/01_losses.ipynb #b05739d3
 def _student_teacher(student: Tensor, teacher: Tensor) -> tuple[Tensor, Tensor]:
@@ -43,30 +43,42 @@ def kd_loss(student_logits: Tensor, teacher_logits: Tensor, temperature: float =
                   log_target=True, reduction='none').sum(-1)
     return kl.mean() * temperature ** 2
 
+# %% ../nbs/01_losses.ipynb #28d2d6df
+CKA_LOSSES = ('-log|cka|', '1-cka')
+
+def cka_loss(cka: Tensor, form: str | None = None, unbiased: bool = False) -> Tensor:
+    "Loss of CKA values: '-log|cka|' (the paper; default for the biased CKA) or '1-cka' (default for the unbiased)."
+    form = form or ('1-cka' if unbiased else '-log|cka|')
+    if form == '-log|cka|': return _neg_log_abs(cka)
+    if form == '1-cka': return 1 - cka
+    raise ValueError(f"unknown CKA loss {form!r}; choose one of {CKA_LOSSES}.")
+
 # %% ../nbs/01_losses.ipynb #2de2f244
 def _min_rows(unbiased: bool) -> int: return 4 if unbiased else 2
 
-def intra_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, unbiased: bool = False) -> Tensor:
-    "Eq. 6: −mean over samples of log|CKA| between each sample's (W, D) token matrices; `mask` (B, W) drops padding."
+def intra_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, unbiased: bool = False,
+                       form: str | None = None) -> Tensor:
+    "Eq. 6: mean over samples of `cka_loss` (−log|CKA|) of each sample's (W, D) token matrices; `mask` (B, W) drops padding."
     s, t = _student_teacher(h_s, h_t)
     need = _min_rows(unbiased)
     if s.shape[-2] < need: return _zero_loss(s)
-    if mask is None: return _neg_log_abs(linear_cka(s, t, unbiased=unbiased)).mean()
+    if mask is None: return cka_loss(linear_cka(s, t, unbiased=unbiased), form, unbiased).mean()
     mask = mask.bool()
     long_enough = mask.sum(-1) >= need
     mask = torch.where(long_enough.unsqueeze(-1), mask, torch.ones_like(mask))
-    per_sample = _neg_log_abs(linear_cka(s, t, unbiased=unbiased, mask=mask))
+    per_sample = cka_loss(linear_cka(s, t, unbiased=unbiased, mask=mask), form, unbiased)
     return (per_sample * long_enough).sum() / long_enough.sum().clamp_min(1)
 
 # %% ../nbs/01_losses.ipynb #9ce994f8
-def local_inter_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, unbiased: bool = False) -> Tensor:
-    "Eq. 7: −log|CKA| between the batch's flattened (B, W·D) features; `mask` (B, W) zeroes padded tokens first."
+def local_inter_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, unbiased: bool = False,
+                             form: str | None = None) -> Tensor:
+    "Eq. 7: `cka_loss` (−log|CKA|) of the batch's flattened (B, W·D) features; `mask` (B, W) zeroes padded tokens first."
     s, t = _student_teacher(h_s, h_t)
     if s.shape[0] < _min_rows(unbiased): return _zero_loss(s)
     if mask is not None:
         padded = ~mask.bool().unsqueeze(-1)
         s, t = s.masked_fill(padded, 0), t.masked_fill(padded, 0)
-    return _neg_log_abs(linear_cka(s.flatten(1), t.flatten(1), unbiased=unbiased))
+    return cka_loss(linear_cka(s.flatten(1), t.flatten(1), unbiased=unbiased), form, unbiased)
 
 # %% ../nbs/01_losses.ipynb #fcea6d3b
 FEATURE_KINDS = ('flatten', 'pooled')
@@ -143,8 +155,12 @@ def _check_token_multiple(h: Tensor, memory, side: str):
 class FSDLoss(nn.Module):
     "Eq. 11, γi·I + γl·L + γg·G on penultimate hidden states; returns (loss, dict of every term)."
     def __init__(self, gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,
-                 unbiased: bool = False, global_feature: str = 'flatten', global_distance: str = 'normalized'):
+                 unbiased: bool = False, global_feature: str = 'flatten', global_distance: str = 'normalized',
+                 cka_loss: str | None = None):
         super().__init__()
+        if cka_loss is not None and cka_loss not in CKA_LOSSES:
+            raise ValueError(f"unknown cka_loss {cka_loss!r}; choose one of {CKA_LOSSES}.")
+        self.cka_loss = cka_loss
         if global_feature not in FEATURE_KINDS:
             raise ValueError(f"unknown global_feature {global_feature!r}; choose one of {FEATURE_KINDS}.")
         if global_distance not in DISTANCE_KINDS:
@@ -155,9 +171,10 @@ class FSDLoss(nn.Module):
     def forward(self, h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, memory_s=None, memory_t=None, gather=None):
         "`gather(h_s, h_t, mask)`, if given, returns the whole batch across processes for the local structure (DDP)."
         terms = {}
-        if self.gamma_i: terms['intra'] = intra_feature_loss(h_s, h_t, mask, self.unbiased)
+        if self.gamma_i: terms['intra'] = intra_feature_loss(h_s, h_t, mask, self.unbiased, self.cka_loss)
         if self.gamma_l:
-            terms['local'] = local_inter_feature_loss(*(gather(h_s, h_t, mask) if gather else (h_s, h_t, mask)), self.unbiased)
+            terms['local'] = local_inter_feature_loss(*(gather(h_s, h_t, mask) if gather else (h_s, h_t, mask)), self.unbiased,
+                                                      self.cka_loss)
         if self.gamma_g:
             if memory_s is None or memory_t is None:
                 raise ValueError("gamma_g > 0 needs the student and teacher memories (memory_s, memory_t); "
@@ -185,7 +202,7 @@ class FSDLoss(nn.Module):
 
     def extra_repr(self):
         return (f"gamma_i={self.gamma_i}, gamma_l={self.gamma_l}, gamma_g={self.gamma_g}, gamma_m={self.gamma_m}, "
-                f"unbiased={self.unbiased}, global_feature={self.global_feature!r}, global_distance={self.global_distance!r}")
+                f"unbiased={self.unbiased}, cka_loss={self.cka_loss!r}, global_feature={self.global_feature!r}, global_distance={self.global_distance!r}")
 
 # %% ../nbs/01_losses.ipynb #25e4f739
 def pkd_loss(student_states, teacher_states, normalize: bool = True) -> Tensor:

@@ -21,7 +21,7 @@ from fastcore.script import anno_parser
 from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics, check_padding
 from .models import (default_backbone, load_tokenizer, make_teacher, load_teacher, make_student, run_model,
                            pkd_layer_map)
-from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features, FEATURE_KINDS, DISTANCE_KINDS
+from .losses import CKA_LOSSES, FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features, FEATURE_KINDS, DISTANCE_KINDS
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits, write_atomically,
                            student_memory_from_teacher_clusters)
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
@@ -63,6 +63,7 @@ class DistillationConfig:
     gamma_g: float = 1.0          # global inter-feature weight
     gamma_m: float = 0.5          # Euclidean vs cosine relations in the global structure (Eq. 10)
     unbiased: bool = False        # unbiased HSIC estimator in every CKA
+    cka_loss: str | None = None   # loss of a CKA: '-log|cka|' (paper; default when biased) or '1-cka' (default when unbiased)
     mask_padding: bool = True     # leave padding tokens out of the structures (the paper keeps them: False)
     global_feature: str = 'flatten'  # teacher-memory feature: 'flatten' (paper) or 'pooled'
     global_distance: str = 'normalized'  # F^E_Mh on distances divided by their mean, or 'raw' (paper's Eq. 9)
@@ -97,6 +98,9 @@ class DistillationConfig:
         if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must lie in [0, 1], got {self.alpha}.")
         if self.temperature <= 0: raise ValueError(f"temperature must be positive, got {self.temperature}.")
         check_padding(self.padding)
+        if self.cka_loss is None: self.cka_loss = '1-cka' if self.unbiased else '-log|cka|'
+        if self.cka_loss not in CKA_LOSSES:
+            raise ValueError(f"unknown cka_loss {self.cka_loss!r}; choose one of {', '.join(CKA_LOSSES)}.")
         if self.preset is not None and self.preset not in PRESETS:
             raise ValueError(f"unknown preset {self.preset!r}; the presets are {', '.join(PRESETS)}.")
         if self.uses('g') and self.global_feature == 'flatten' and self.padding == 'dynamic' and not self.mask_padding:
@@ -178,7 +182,7 @@ class DistillationLoss(nn.Module):
                              f"(build_teacher_memory) and pass it as teacher_memory.")
         self.fsd = FSDLoss(*(getattr(config, f'gamma_{s}') if config.uses(s) else 0. for s in 'ilg'),
                            gamma_m=config.gamma_m, unbiased=config.unbiased, global_feature=config.global_feature,
-                           global_distance=config.global_distance)
+                           global_distance=config.global_distance, cka_loss=config.cka_loss)
 
     def _method_loss(self, student_model, student, teacher, mask):
         c, method = self.config, self.config.method
@@ -437,6 +441,7 @@ def fsd_distill(
     alpha: float = 0.5, temperature: float = 2.0, beta: float = 1.0,  # VKD and method weights (Eq. 3)
     gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,  # FSD weights (Eq. 10-11)
     unbiased: bool = False,  # unbiased HSIC estimator in every CKA
+    cka_loss: str = None,  # loss of a CKA: -log|cka| (the paper; default when biased) or 1-cka (default when unbiased)
     mask_padding: bool = True,  # leave padding tokens out of the structures (--no-mask-padding keeps them, as the paper)
     global_feature: str = 'flatten',  # teacher-memory feature: flatten (paper) or pooled
     global_distance: str = 'normalized',  # distances to the memory: normalized (by their mean) or raw (paper)
@@ -453,7 +458,7 @@ def fsd_distill(
     "Distil a GLUE teacher into a student with a method and print the student's dev metrics next to the teacher's."
     if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
     config = DistillationConfig(method=method, alpha=alpha, temperature=temperature, beta=beta, gamma_i=gamma_i,
-        gamma_l=gamma_l, gamma_g=gamma_g, gamma_m=gamma_m, unbiased=unbiased, mask_padding=mask_padding,
+        gamma_l=gamma_l, gamma_g=gamma_g, gamma_m=gamma_m, unbiased=unbiased, cka_loss=cka_loss, mask_padding=mask_padding,
         global_feature=global_feature, global_distance=global_distance, student_memory_init=student_memory_init,
         memory_init_samples=memory_init_samples, n_centroids=n_centroids, memory_epochs=memory_epochs,
         learning_rate=learning_rate, epochs=epochs, batch_size=batch_size, max_length=max_length,
@@ -491,6 +496,7 @@ def fsd_sweep(
     teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
     teacher_seed: int = None,  # when fine-tuning: one teacher (and memory) of this seed for every run; default: one per seed
     n_centroids: int = None, memory_epochs: int = 3, unbiased: bool = False,
+    cka_loss: str = None,  # loss of a CKA: -log|cka| (the paper; default when biased) or 1-cka (default when unbiased)
     mask_padding: bool = True,  # leave padding tokens out of the structures (--no-mask-padding keeps them, as the paper)
     padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
     teacher_cache: bool = True,  # read the teacher's outputs from its cache (--no-teacher-cache runs the teacher)
@@ -506,7 +512,7 @@ def fsd_sweep(
     tasks = [glue_task(t).name for t in _values(tasks)]
     def config_of(task, method, values):
         return DistillationConfig(method=method, **dict(zip(grid, values)), epochs=epochs, batch_size=batch_size,
-            max_length=max_length, n_centroids=n_centroids, memory_epochs=memory_epochs, unbiased=unbiased,
+            max_length=max_length, n_centroids=n_centroids, memory_epochs=memory_epochs, unbiased=unbiased, cka_loss=cka_loss,
             mask_padding=mask_padding, padding=padding, teacher_cache=teacher_cache, preset=preset,
             global_feature=global_feature, memory_init_samples=memory_init_samples,
             student_layers=student_layers).validate(glue_task(task))

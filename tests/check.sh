@@ -21,8 +21,7 @@ fi
 echo "== nbdev-test (cells flagged slow are skipped)"
 nbdev-test --n-workers "${NBDEV_TEST_WORKERS:-2}"
 
-echo "== nbdev-proc-nbs: docs preprocessing"
-nbdev-proc-nbs
-
+# The docs check (notebooks processed into pages, show_doc rendered) is a pytest test: `nbdev-proc-nbs` would try to
+# install Quarto (sudo, curl) on a machine without it, and nothing here installs system software.
 echo "== pytest tests/"
 python -m pytest tests/ -q

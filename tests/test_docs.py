@@ -75,3 +75,18 @@ def test_readme_examples_give_the_numbers_the_readme_shows():
         if value is not None: print(repr(value), file=printed)
     for line in printed.getvalue().splitlines():
         assert line.strip() in readme, f"the README shows other numbers than its code gives now: {line!r}"
+
+def test_notebooks_process_into_docs_pages_offline():
+    "What `nbdev-proc-nbs` prepares for Quarto, without its Quarto install: every page, every show_doc rendered, no errors."
+    from nbdev.quarto import proc_nbs
+    processed = proc_nbs(str(NBS), n_workers=0, force=True)
+    for nb in notebooks:
+        page = processed / nb.name
+        assert page.is_file(), f"{nb.name} was not processed into a docs page"
+        for cell in cells(page):
+            errors = [o for o in cell.get('outputs', []) if o.get('output_type') == 'error']
+            assert not errors, f"{nb.name}: a cell failed in docs processing: {source(cell)[:120]!r}"
+            match = re.match(r'show_doc\((\w+(?:\.\w+)?)\)', source(cell).strip())
+            if match:
+                shown = ''.join(o.get('data', {}).get('text/markdown', '') for o in cell['outputs'])
+                assert f"### {match.group(1).split('.')[-1]}" in shown, f"{nb.name}: show_doc({match.group(1)}) rendered nothing"
