@@ -89,8 +89,10 @@ def _gram_statistics(K_raw: Tensor, L_raw: Tensor, mask: Tensor | None):
     kl, kk, ll = (K * L).sum((-2, -1)), K.square().sum((-2, -1)), L.square().sum((-2, -1))
     return kl, kk, ll, K.diagonal(dim1=-2, dim2=-1), L.diagonal(dim1=-2, dim2=-1), raw_trace_x, raw_trace_y
 
-def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None):
-    "Frobenius products ⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ of the centred Gram matrices, their diagonals and raw traces."
+def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None, accumulate=None):
+    """Frobenius products ⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ of the centred Gram matrices, their diagonals and raw traces.
+
+    `accumulate`: a dtype (float64) for every sum after the Gram matrices, which stay in the inputs' precision."""
     if mask is not None:
         X, Y = X.masked_fill(~mask.unsqueeze(-1), 0), Y.masked_fill(~mask.unsqueeze(-1), 0)
     if gram_form is None: gram_form = _gram_form_is_cheaper(X.shape[-2], X.shape[-1], Y.shape[-1])
@@ -99,7 +101,9 @@ def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool 
     # cancellation of subtracting large means from a large uncentred Gram in float32.
     Xc, Yc = _centre_features(X, mask), _centre_features(Y, mask)
     if gram_form:
-        kl, kk, ll, diag_k, diag_l, _, _ = _gram_statistics(gram(Xc), gram(Yc), mask)
+        K, L = gram(Xc), gram(Yc)
+        if accumulate is not None: K, L, raw_trace_x, raw_trace_y = (t.to(accumulate) for t in (K, L, raw_trace_x, raw_trace_y))
+        kl, kk, ll, diag_k, diag_l, _, _ = _gram_statistics(K, L, mask)
     else:
         kl = (Xc.mT @ Yc).square().sum((-2, -1))
         kk, ll = gram(Xc.mT).square().sum((-2, -1)), gram(Yc.mT).square().sum((-2, -1))
@@ -119,14 +123,15 @@ def _hsic_triple(X, Y, unbiased, mask):
     _check_inputs(X, Y, mask, 4 if unbiased else 2, "unbiased" if unbiased else "biased")
     X, Y = _upcast(X), _upcast(Y)
     dtype = torch.promote_types(X.dtype, Y.dtype)
-    work = _accumulation_dtype(dtype, unbiased)
+    X, Y, work = X.to(dtype), Y.to(dtype), _accumulation_dtype(dtype, unbiased)
     n = X.shape[-2] if mask is None else mask.sum(-1).to(work)
-    with full_precision(X):
-        *hsic, constant = _hsic_from_statistics(_hsic_statistics(X.to(work), Y.to(work), mask), n, unbiased, dtype)
+    with full_precision(X):  # the unbiased estimator: Gram form, its sums in float64
+        statistics = _hsic_statistics(X, Y, mask, gram_form=True if unbiased else None, accumulate=work if unbiased else None)
+        *hsic, constant = _hsic_from_statistics(statistics, n, unbiased, dtype)
     return (*(h.to(dtype) for h in hsic), constant)
 
 def _accumulation_dtype(dtype, unbiased: bool):
-    "float64 for the unbiased estimator, whose terms cancel to a result far smaller than themselves; else `dtype`."
+    "float64 for the sums of the unbiased estimator, whose terms cancel to a result far smaller than themselves; else `dtype`."
     return torch.float64 if unbiased else dtype
 
 def _hsic_from_statistics(statistics, n, unbiased: bool, dtype):
