@@ -9,9 +9,9 @@ from __future__ import annotations
 import platform
 from functools import partial
 import torch
-from fastcore.script import call_parse
 from .losses import intra_feature_loss, local_inter_feature_loss
 from .evaluate import cost_table, median_times
+from .train import _run_command, _values
 
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'BENCH_SUITES', 'reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss',
@@ -212,7 +212,6 @@ def format_memory_rows(rows: list[dict]) -> str:
 # %% ../nbs/90_bench.ipynb #4a53324b
 BENCH_SUITES = ('losses', 'memory', 'step', 'run')
 
-@call_parse
 def fsd_bench(
     suites: str = 'losses,memory,step',  # comma-separated: losses (vs the authors'), memory (teacher-memory build), step (fsd vs vkd), run (paper setting vs defaults)
     batch: int = 32,  # samples per batch (paper: 32)
@@ -231,14 +230,16 @@ def fsd_bench(
     "Benchmarks with ratios: FSD losses against the authors' formulation, and the memory of building a teacher memory."
     chosen = suites.split(',')
     unknown = [s for s in chosen if s not in BENCH_SUITES]
-    if unknown: raise SystemExit(f"fsd-bench: unknown suite(s) {unknown}; choose from {', '.join(BENCH_SUITES)}.")
+    if unknown: raise ValueError(f"unknown suite(s) {unknown}; choose from {', '.join(BENCH_SUITES)}.")
+    if torch.device(device).type == 'cuda' and not torch.cuda.is_available():
+        raise ValueError(f"--device {device}: this machine has no CUDA device that torch can use; use --device cpu.")
     print(f"fsd-bench on {device}: {_machine()}")
     if 'losses' in chosen:
-        dims = tuple(int(d) for d in student_dims.split(','))
+        dims = tuple(_values(student_dims, int, 'student-dims'))
         for row in benchmark_structure_losses(batch, tokens, teacher_dim, dims, min_run_time, device):
             print(format_loss_row(row), flush=True)
     if 'memory' in chosen:
-        print(format_memory_rows(benchmark_memory_build(tuple(int(n) for n in memory_samples.split(',')))), flush=True)
+        print(format_memory_rows(benchmark_memory_build(tuple(_values(memory_samples, int, 'memory-samples')))), flush=True)
     if 'step' in chosen:
         rows = cost_table(tuple(step_methods.split(',')), None, student_layers, batch, tokens,
                           min_run_time=min_run_time, rounds=5, device=device)
@@ -247,3 +248,5 @@ def fsd_bench(
         for task in run_tasks.split(','):
             print(format_run_row(benchmark_distillation_run(task, 'fsd', run_steps, data_dir, student_layers=student_layers,
                                                             batch=batch, max_length=tokens)), flush=True)
+
+def _fsd_bench_main(): _run_command(fsd_bench)

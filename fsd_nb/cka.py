@@ -151,7 +151,8 @@ def linear_hsic(X: Tensor, Y: Tensor, *, unbiased: bool = False, mask: Tensor | 
 def linear_cka(X: Tensor, Y: Tensor, *, unbiased: bool = False, mask: Tensor | None = None) -> Tensor:
     """Linear CKA (Eq. 5) between the rows of X (..., n, d1) and Y (..., n, d2); returns shape (...).
 
-    Computed in float32 or float64 (half precision inputs are upcast), differentiable, 0 for constant inputs.
+    Computed in float32 or float64 (half precision inputs are upcast), differentiable, 0 for constant inputs and NaN
+    for non-finite ones.
     `unbiased` uses Song et al.'s HSIC estimator (n ≥ 4); `mask` (..., n) keeps only the rows marked True."""
     return _cka_from_hsic(*_hsic_triple(X, Y, unbiased, mask))
 
@@ -159,7 +160,8 @@ def _cka_from_hsic(hsic_xy, hsic_xx, hsic_yy, constant):
     defined = ~constant & (hsic_xx > 0) & (hsic_yy > 0)
     one = torch.ones_like(hsic_xx)
     denominator = torch.where(defined, hsic_xx, one).sqrt() * torch.where(defined, hsic_yy, one).sqrt()
-    return torch.where(defined, hsic_xy / denominator, torch.zeros_like(hsic_xy))
+    undefined = (hsic_xy + hsic_xx + hsic_yy) * 0  # 0, or NaN when a NaN or infinity came in: never a number from garbage
+    return torch.where(defined, hsic_xy / denominator, undefined)
 
 # %% ../nbs/00_cka.ipynb #2c71620a
 def linear_cka_from_grams(K: Tensor, L: Tensor, *, unbiased: bool = False) -> Tensor:

@@ -217,15 +217,17 @@ def fsd_report(
     *files: str,  # results files (.jsonl) written by fsd-sweep
 ):
     "Print the paper-style result table (mean ± std, best in bold, p-value) and the ablation table of results files."
-    records = [r for f in files for r in read_results(f)]
+    records = [r for f in files for r in read_results(f, missing_ok=False)]
     if not records: raise SystemExit(f"fsd-report: no results in {', '.join(files) or '(no files given)'}.")
     print(glue_table(records))
     if any(r['method'] in ABLATIONS.values() for r in records) and any(r['method'] == 'fsd' for r in records):
         print(); print(ablation_table(records))
 
 def _fsd_report_main():
-    from fastcore.script import anno_parser
-    fsd_report(*anno_parser(fsd_report, prog='fsd-report').parse_args().files)
+    from fsd_nb.train import command_parser
+    parser = command_parser(fsd_report)
+    try: fsd_report(*parser.parse_args().files)
+    except FileNotFoundError as e: parser.exit(2, f"fsd-report: error: {e}\n")
 
 # %% ../nbs/06_evaluate.ipynb #8660a133
 def median_times(functions: dict, min_run_time: float = 1.0, rounds: int = 1) -> dict:

@@ -22,6 +22,19 @@ def _student_teacher(student: Tensor, teacher: Tensor) -> tuple[Tensor, Tensor]:
     upcast = lambda t: t if t.dtype == torch.float64 else t.float()
     return upcast(student), upcast(teacher.detach())
 
+def _hidden_states(h_s: Tensor, h_t: Tensor, mask: Tensor | None, loss: str) -> tuple[Tensor, Tensor]:
+    "`_student_teacher` of hidden states, after checking they are (batch, tokens, width) with the same batch and tokens."
+    if h_s.ndim != 3 or h_t.ndim != 3:
+        raise ValueError(f"the {loss} loss takes hidden states of shape (batch, tokens, width); got student "
+                         f"{tuple(h_s.shape)} and teacher {tuple(h_t.shape)}. Pass one layer's output, e.g. "
+                         f"outputs.hidden_states[-2], not a stack of layers or a pooled (batch, width) feature.")
+    if h_s.shape[:2] != h_t.shape[:2]:
+        raise ValueError(f"the {loss} loss compares the same samples and tokens: student {tuple(h_s.shape)} and teacher "
+                         f"{tuple(h_t.shape)} differ in batch or tokens (only the width may differ).")
+    if mask is not None and tuple(mask.shape) != tuple(h_s.shape[:2]):
+        raise ValueError(f"the padding mask must be (batch, tokens) = {tuple(h_s.shape[:2])}; got {tuple(mask.shape)}.")
+    return _student_teacher(h_s, h_t)
+
 def _zero_loss(like: Tensor) -> Tensor:
     "A zero loss that is still connected to the graph of `like`, so `backward()` works and gives zero gradients."
     return (like.float() * 0).sum()
@@ -59,7 +72,7 @@ def _min_rows(unbiased: bool) -> int: return 4 if unbiased else 2
 def intra_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, unbiased: bool = False,
                        form: str | None = None) -> Tensor:
     "Eq. 6: mean over samples of `cka_loss` (−log|CKA|) of each sample's (W, D) token matrices; `mask` (B, W) drops padding."
-    s, t = _student_teacher(h_s, h_t)
+    s, t = _hidden_states(h_s, h_t, mask, 'intra-feature')
     need = _min_rows(unbiased)
     if s.shape[-2] < need: return _zero_loss(s)
     if mask is None: return cka_loss(linear_cka(s, t, unbiased=unbiased), form, unbiased).mean()
@@ -73,7 +86,7 @@ def intra_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, unb
 def local_inter_feature_loss(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, unbiased: bool = False,
                              form: str | None = None) -> Tensor:
     "Eq. 7: `cka_loss` (−log|CKA|) of the batch's flattened (B, W·D) features; `mask` (B, W) zeroes padded tokens first."
-    s, t = _student_teacher(h_s, h_t)
+    s, t = _hidden_states(h_s, h_t, mask, 'local inter-feature')
     if s.shape[0] < _min_rows(unbiased): return _zero_loss(s)
     if mask is not None:
         padded = ~mask.bool().unsqueeze(-1)
@@ -124,6 +137,9 @@ def _check_memory_width(side: str, f: Tensor, m: Tensor, zero_padded: bool):
                          f"model, max length or feature kind (flattened vs pooled)?")
 
 def _global_terms(h_s, h_t, memory_s, memory_t, memory_t_gram, distance, zero_padded):
+    if h_s.ndim < 2 or h_s.shape[0] != h_t.shape[0]:
+        raise ValueError(f"the global terms take one feature per sample, (batch, ...), with the same batch on both sides; "
+                         f"got student {tuple(h_s.shape)} and teacher {tuple(h_t.shape)}.")
     mem_s, mem_t = _student_teacher(_centroids(memory_s), _centroids(memory_t))
     f_s, f_t = _student_teacher(h_s.flatten(1), h_t.flatten(1))
     for side, f, m in (('student', f_s, mem_s), ('teacher', f_t, mem_t)): _check_memory_width(side, f, m, zero_padded)

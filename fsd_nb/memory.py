@@ -158,14 +158,23 @@ class StreamingKMeans:
         return float(self.assign(x)[1].sum())
 
 # %% ../nbs/04_memory.ipynb #05338980
+def _umask() -> int:
+    "The process's umask (read by setting it, then putting it back)."
+    mask = os.umask(0o022); os.umask(mask)
+    return mask
+
 def write_atomically(path: str | Path, write):
-    "Call `write(temporary_path)`, then rename the file to `path`: a failure leaves any earlier file intact and no temporary file."
+    """Call `write(temporary_path)`, then rename the file to `path`: a failure leaves any earlier file intact and no temporary file.
+
+    The file gets the permissions of the file it replaces, or those of any new file (the umask's), not the
+    owner-only 0600 of a temporary file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
     os.close(fd)
     try:
         write(staging)
+        os.chmod(staging, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         os.replace(staging, path)
     finally:
         if os.path.exists(staging): os.remove(staging)

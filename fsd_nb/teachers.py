@@ -6,13 +6,14 @@ Docs: https://fsd-nb.github.io/fsd_nb/teachers.html.md"""
 
 # %% ../nbs/04a_teachers.ipynb #5af45633
 from __future__ import annotations
-import difflib, itertools, json, os, platform, shlex, subprocess, sys, time
+import difflib, itertools, json, os, platform, shlex, shutil, subprocess, sys, time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
 import transformers
 from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, TrainingArguments
+from transformers.trainer_callback import ProgressCallback
 from transformers.trainer_utils import get_last_checkpoint
 from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics
 from .models import default_backbone, load_tokenizer, make_teacher
@@ -21,8 +22,9 @@ from .memory import write_atomically
 # %% auto #0
 __all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'machine_description', 'portable_command',
            'provenance', 'read_results', 'append_result', 'check_writable', 'prepare_glue', 'check_training_budget',
-           'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'teacher_id', 'finetune_teacher',
-           'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher', 'teacher_record', 'teacher_directory']
+           'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'LabelledProgress', 'label_progress',
+           'teacher_id', 'finetune_teacher', 'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher',
+           'teacher_record', 'teacher_directory']
 
 # %% ../nbs/04a_teachers.ipynb #0e566758
 def _git_commit() -> str | None:
@@ -53,15 +55,26 @@ def provenance(command: str | None = None) -> dict:
                 date=datetime.now(timezone.utc).isoformat(timespec='seconds'))
 
 # %% ../nbs/04a_teachers.ipynb #97f26161
-def read_results(path: str | Path) -> list[dict]:
-    "The records of a results file (one JSON object per line); a missing file has none."
+def read_results(path: str | Path, missing_ok: bool = True) -> list[dict]:
+    """The records of a results file (one JSON object per line); a missing file has none, or is an error if not `missing_ok`.
+
+    A line that is not a JSON object (a run killed mid-write, a bad byte) is reported on stderr with the file and
+    line number and skipped: the other records still count."""
     path = Path(path)
-    if not path.is_file(): return []
+    if not path.is_file():
+        if missing_ok: return []
+        raise FileNotFoundError(f"no results file {path}" + (" (it is a directory)" if path.is_dir() else "") +
+                                ": give the .jsonl files that fsd-sweep wrote, e.g. data/results/<name>.jsonl.")
     records = []
-    for number, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip(): continue
-        try: records.append(json.loads(line))
-        except json.JSONDecodeError as e: raise ValueError(f"{path}, line {number}: not a JSON record ({e}).") from e
+    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
+        try: record = json.loads(raw.decode('utf-8')) if raw.strip() else None
+        except UnicodeDecodeError as e: problem = f"not UTF-8 text (byte {raw[e.start]:#04x} at column {e.start + 1})"
+        except json.JSONDecodeError as e: problem = f"not a JSON record ({e.msg} at column {e.colno}; truncated?)"
+        else:
+            if record is None: continue
+            if isinstance(record, dict): records.append(record); continue
+            problem = f"a JSON {type(record).__name__}, not a record"
+        print(f"fsd_nb: skipping {path}, line {number}: {problem}.", file=sys.stderr)
     return records
 
 def append_result(path: str | Path, record: dict):
@@ -124,12 +137,13 @@ def _write_json_atomic(path: Path, data):
     write_atomically(path, lambda staging: Path(staging).write_text(json.dumps(data, indent=1, default=str)))
 
 def _training_arguments(out_dir, seed, epochs, batch_size, learning_rate, max_steps, **kwargs):
-    kwargs.setdefault('remove_unused_columns', True)
+    "fsd_nb's `TrainingArguments`: checkpoint, evaluate and log every epoch, keep one checkpoint; `kwargs` override any of it."
+    options = dict(remove_unused_columns=True, report_to='none', save_strategy='epoch', save_total_limit=1,
+                   eval_strategy='epoch', logging_strategy='epoch', dataloader_pin_memory=torch.cuda.is_available(),
+                   disable_tqdm=not sys.stderr.isatty()) | kwargs
     return TrainingArguments(output_dir=str(out_dir), seed=seed, data_seed=seed, num_train_epochs=epochs,
                              per_device_train_batch_size=batch_size, per_device_eval_batch_size=max(batch_size, 64),
-                             learning_rate=learning_rate, max_steps=max_steps, report_to='none',
-                             save_strategy='epoch', save_total_limit=1, eval_strategy='epoch', logging_strategy='epoch',
-                             dataloader_pin_memory=torch.cuda.is_available(), disable_tqdm=not sys.stderr.isatty(), **kwargs)
+                             learning_rate=learning_rate, max_steps=max_steps, **options)
 
 def _evaluate(trainer, task: GlueTask) -> dict:
     "Dev metrics of the trainer's model, without the `eval_` prefixes (MNLI: `matched_accuracy`, ...)."
@@ -144,18 +158,34 @@ def main_metric(task: str | GlueTask, metrics: dict | None = None) -> str:
     return next(k for k in metrics if k.endswith('_' + task.main_metric))
 
 class ElapsedTime(TrainerCallback):
-    "Counts training seconds over interrupted parts: each checkpoint stores the time spent up to it."
-    def __init__(self, before: float = 0.): self.before, self.start = before, time.time()
+    "Counts seconds since `start` (default: now) over interrupted parts: each checkpoint stores the time spent up to it."
+    def __init__(self, before: float = 0., start: float | None = None): self.before, self.start = before, start or time.time()
     @classmethod
-    def resuming(cls, checkpoint) -> 'ElapsedTime':
+    def resuming(cls, checkpoint, start: float | None = None) -> 'ElapsedTime':
         path = Path(checkpoint or '.') / 'fsd_elapsed.json'
-        return cls(json.loads(path.read_text())['seconds'] if checkpoint and path.is_file() else 0.)
+        return cls(json.loads(path.read_text())['seconds'] if checkpoint and path.is_file() else 0., start)
     @property
     def seconds(self) -> float: return round(self.before + time.time() - self.start, 1)
     def on_save(self, args, state, control, **kwargs):
         if state.is_world_process_zero:
             folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
             if folder.is_dir(): _write_json_atomic(folder / 'fsd_elapsed.json', dict(seconds=self.seconds))
+
+class LabelledProgress(ProgressCallback):
+    "The `Trainer`'s progress bars with a label saying what trains (and `<label>: evaluation` for the dev passes)."
+    def __init__(self, label: str): super().__init__(); self.label = label
+    def on_train_begin(self, args, state, control, **kwargs):
+        super().on_train_begin(args, state, control, **kwargs)
+        if getattr(self, 'training_bar', None) is not None: self.training_bar.set_description(self.label)
+    def on_prediction_step(self, args, state, control, eval_dataloader=None, **kwargs):
+        new = getattr(self, 'prediction_bar', None) is None
+        super().on_prediction_step(args, state, control, eval_dataloader=eval_dataloader, **kwargs)
+        if new and getattr(self, 'prediction_bar', None) is not None: self.prediction_bar.set_description(f"{self.label}: evaluation")
+
+def label_progress(trainer: Trainer, label: str) -> Trainer:
+    "Replace the trainer's progress bars (if it shows any) by `LabelledProgress(label)`."
+    if trainer.pop_callback(ProgressCallback) is not None: trainer.add_callback(LabelledProgress(label))
+    return trainer
 
 def _epoch_metrics(log_history, task) -> list[dict]:
     "The dev metrics after each epoch, from the Trainer's log."
@@ -209,6 +239,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
     trainer = Trainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
                       data_collator=glue_collator(tokenizer, 'dynamic'), callbacks=[clock, *stop, *callbacks],
                       compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
+    label_progress(trainer, f"{task.name} teacher, lr {learning_rate:g}")
     trainer.train(resume_from_checkpoint=last)
     per_epoch = _epoch_metrics(trainer.state.log_history, task)  # before the final evaluation adds its own entry
     metrics = _evaluate(trainer, task)
@@ -222,6 +253,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
                               warmup_ratio=warmup_ratio, weight_decay=weight_decay, keep_best=keep_best, patience=patience),
                 **provenance(record_command))
     _write_json_atomic(teacher_dir / 'fsd_teacher.json', info)
+    shutil.rmtree(checkpoints, ignore_errors=True)  # the teacher is saved: its checkpoints would only take space
     return teacher_dir
 
 # %% ../nbs/04a_teachers.ipynb #9fbab246
@@ -273,14 +305,22 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
             raise ValueError("the grid must set learning_rate and epochs (e.g. 'learning_rate=2e-5,1e-4;epochs=6').")
         check_training_budget(max_steps, c['epochs'], c['learning_rate'])
     check_writable(path)
-    recorded = {(r['id'], r.get('git_commit')) for r in read_results(path) if r.get('kind') == 'candidate'}
+    known = {r['id']: r for r in read_results(path) if r.get('kind') == 'candidate'}
+    recorded = {(r['id'], r.get('git_commit')) for r in known.values()}
     finished = []
     for number, c in enumerate(candidates, 1):
         print(f"{task.name} teacher candidate {number}/{len(candidates)}: " + ', '.join(f"{k} {v:g}" for k, v in c.items()), flush=True)
-        folder = finetune_teacher(task, backbone, out_dir, data_dir, max_length=max_length, seed=seed, max_steps=max_steps,
-                                  train_samples=train_samples, eval_samples=eval_samples, keep_best=True, patience=patience,
-                                  command=command, **c)
-        info = json.loads((folder / 'fsd_teacher.json').read_text())
+        candidate_id = teacher_id(task, backbone, max_length, seed, max_steps, train_samples, dict(c, patience=patience))
+        folder = Path(out_dir) / 'teachers' / candidate_id
+        if not (folder / 'fsd_teacher.json').is_file() and candidate_id in known \
+                and known[candidate_id]['settings'].get('eval_samples') == eval_samples:
+            info = known[candidate_id]  # trained before, on another machine or into a lost out-dir: its record stands
+            print(f"  recorded in {path}: {info['metrics']} (not trained again; re-created when it is used)", flush=True)
+        else:
+            folder = finetune_teacher(task, backbone, out_dir, data_dir, max_length=max_length, seed=seed, max_steps=max_steps,
+                                      train_samples=train_samples, eval_samples=eval_samples, keep_best=True,
+                                      patience=patience, command=command, **c)
+            info = json.loads((folder / 'fsd_teacher.json').read_text())
         if (info['id'], info.get('git_commit')) not in recorded: append_result(path, dict(kind='candidate', **info))
         recorded.add((info['id'], info.get('git_commit')))
         finished.append(info)
@@ -291,7 +331,8 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
                      candidates={info['id']: info['metrics'][metric] for info in finished}, **provenance(command))
     same = lambda r: r.get('kind') == 'selection' and all(r.get(k) == selection[k] for k in ('task', 'backbone', 'teacher', 'candidates'))
     if not any(same(r) for r in read_results(path)): append_result(path, selection)
-    _write_json_atomic(Path(out_dir) / 'teachers' / chosen['id'] / 'fsd_selection.json', selection)
+    if (Path(out_dir) / 'teachers' / chosen['id'] / 'fsd_teacher.json').is_file():  # else written when it is re-created
+        _write_json_atomic(Path(out_dir) / 'teachers' / chosen['id'] / 'fsd_selection.json', selection)
     print(f"{task.name} teacher selected: {chosen['id']} ({metric} {chosen['metrics'][metric]:.2f} on dev), recorded in {path}.")
     return selection
 

@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #33ed317c
 from __future__ import annotations
-import dataclasses, hashlib, json, os, platform, shlex, subprocess, sys, time
+import argparse, dataclasses, hashlib, json, os, platform, shlex, shutil, subprocess, sys, time
 from dataclasses import dataclass, asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -27,11 +27,13 @@ from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_m
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
 from .teachers import (read_results, append_result, check_writable, prepare_glue, finetune_teacher, select_teacher,
                              selected_teacher, teacher_directory, teachers_file, check_training_budget, provenance, portable_command,
-                             machine_description, backbone_name, _training_arguments, _evaluate, _write_json_atomic)
+                             machine_description, backbone_name, ElapsedTime, label_progress, _training_arguments, _evaluate,
+                             _write_json_atomic)
 
 # %% auto #0
 __all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'DistillationConfig', 'gather_batch', 'teacher_cache_kinds',
-           'DistillationLoss', 'DistillationTrainer', 'distill', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
+           'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'distill', 'command_parser', 'fsd_finetune',
+           'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/05_train.ipynb #b913978b
 METHODS = {
@@ -219,6 +221,9 @@ class DistillationLoss(nn.Module):
         return loss, terms, student
 
 # %% ../nbs/05_train.ipynb #a56ab0bb
+class NonFiniteLossError(RuntimeError):
+    "Training produced a NaN or infinite loss or gradient."
+
 class DistillationTrainer(Trainer):
     "A `Trainer` distilling `teacher` (or its `teacher_cache`) into `model` with `DistillationLoss`; logs every loss term."
     def __init__(self, model: nn.Module, teacher: nn.Module | None, config: DistillationConfig,
@@ -229,7 +234,7 @@ class DistillationTrainer(Trainer):
         if config.uses('g') and not hasattr(model, 'fsd_student_memory'):
             source = teacher if teacher_cache is None else teacher_cache
             model.fsd_student_memory = self._start_student_memory(config, source, teacher_memory).to(self.args.device)
-        self._term_sums, self._term_steps = {}, 0
+        self._term_sums, self._term_steps, self._last_terms = {}, 0, {}
 
     def _start_student_memory(self, config, teacher, teacher_memory) -> StudentMemory:
         if config.student_memory_init == 'random': return StudentMemory.matching(teacher_memory, self.model.config.hidden_size)
@@ -251,7 +256,29 @@ class DistillationTrainer(Trainer):
         for name, value in terms.items():
             self._term_sums[name] = self._term_sums.get(name, 0.) + value.detach().float()
         self._term_steps += 1
+        self._last_terms = {name: value.detach() for name, value in terms.items()}
         return (loss, SequenceClassifierOutput(loss=loss, logits=student.logits)) if return_outputs else loss
+
+    def training_step(self, model, inputs, num_items_in_batch=None):
+        loss = super().training_step(model, inputs, num_items_in_batch)
+        self._stop_if_not_finite(model, loss)
+        return loss
+
+    def _stop_if_not_finite(self, model, loss):
+        "Stop at a NaN or infinite loss or gradient (one device sync per step); fp16's loss scaler skips such gradients itself."
+        grads = [] if self.args.fp16 else [p.grad for p in model.parameters() if p.grad is not None]
+        grad_norm = torch.nn.utils.get_total_norm(grads) if grads else loss.new_zeros(())
+        if torch.isfinite(loss.detach() + grad_norm.to(loss.device)): return
+        bad = [f"{k} = {float(v)}" for k, v in self._last_terms.items() if not torch.isfinite(v)]
+        what = f"the loss term{'s' * (len(bad) > 1)} {', '.join(bad)}" if bad else (
+            f"the loss ({float(loss)})" if not torch.isfinite(loss) else f"the gradient (norm {float(grad_norm)}) of a finite loss")
+        last = get_last_checkpoint(self.args.output_dir) if Path(self.args.output_dir).is_dir() else None
+        raise NonFiniteLossError(
+            f"training stopped at step {self.state.global_step + 1}: {what} is not finite. Nothing of this step was saved. "
+            + (f"The last checkpoint is {Path(last).name} in {self.args.output_dir}: the same command resumes from it"
+               if last else "No checkpoint was written yet: the same command starts the run again")
+            + " (with the same settings it will likely fail at the same step; a lower learning rate or loss weight "
+              "is a new run).")
 
     def log(self, logs: dict, *args, **kwargs):
         if 'loss' in logs and self._term_steps:
@@ -312,25 +339,43 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
             bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None,
-            cache_kinds=(), teachers: str | Path | None = None) -> dict:
+            cache_kinds=(), teachers: str | Path | None = None, save_steps: int | None = None, force: bool = False,
+            callbacks=()) -> dict:
     """One distillation run: teacher, its cache, memory, student, training, dev metrics; returns the run's record.
 
     `teacher`: a teacher directory, a teacher id of the teachers file, 'finetune' (fine-tune one with the paper's
     settings and `teacher_seed`), or None: the task's selected teacher if the teachers file has one, else 'finetune'.
-    `cache_kinds`: teacher-cache kinds to build beyond the run's own, for later runs with the same teacher (sweeps)."""
+    `callbacks`: `TrainerCallback`s for the student's `Trainer`. `cache_kinds`: teacher-cache kinds to build beyond the run's own, for later runs with the same teacher (sweeps).
+    A finished run is not trained again: its record is returned (`force=True` trains it anew into a new record, the
+    old one kept as `fsd_result-<date>.json`). An interrupted run resumes from its last checkpoint, saved every epoch
+    or, with `save_steps`, every that many steps; a finished run's checkpoints are removed."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     check_training_budget(max_steps, config.epochs, config.learning_rate)
     check_training_budget(teacher_max_steps, prefix='teacher_')
+    if save_steps is not None and save_steps < 1: raise ValueError(f"save_steps must be a number of steps >= 1, got {save_steps}.")
     backbone = str(backbone or default_backbone())
     start, origin = time.time(), provenance(command)  # the code that runs is the code at the start
     teacher_dir, teacher_seed = _teacher_of_run(task, teacher, backbone, out_dir, data_dir, config.max_length,
         seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples, eval_samples, teachers)
-    teacher_model = load_teacher(teacher_dir, task)
-    teacher_info = json.loads((teacher_dir / 'fsd_teacher.json').read_text()) if (teacher_dir / 'fsd_teacher.json').is_file() else {}
-    student_layers = config.student_layers or max(1, teacher_model.config.num_hidden_layers // 2)
+    teacher_layers = transformers.AutoConfig.from_pretrained(teacher_dir).num_hidden_layers
+    student_layers = config.student_layers or max(1, teacher_layers // 2)
     if config.method == 'pkd' and student_layers < 2:
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
+    settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
+                    teacher=teacher_dir.name, backbone=backbone_name(backbone),
+                    max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples)
+    run_name = Path('students') / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
+    run_dir = Path(out_dir) / run_name
+    if (run_dir / 'fsd_result.json').is_file():
+        if not force:
+            print(f"{task.name} {config.method} seed {seed}: already finished in {run_dir}; its record is reported, "
+                  f"not trained again (force=True / --force trains it anew).", flush=True)
+            return json.loads((run_dir / 'fsd_result.json').read_text())
+        stamp = datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')
+        (run_dir / 'fsd_result.json').rename(run_dir / f'fsd_result-{stamp}.json')
+    teacher_model = load_teacher(teacher_dir, task)
+    teacher_info = json.loads((teacher_dir / 'fsd_teacher.json').read_text()) if (teacher_dir / 'fsd_teacher.json').is_file() else {}
     tokenizer = load_tokenizer(backbone)
     train, evaluation = prepare_glue(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
     own_kinds = teacher_cache_kinds(config)
@@ -342,25 +387,28 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
               if config.uses('g') else None)
     transformers.set_seed(seed)
     student = make_student(backbone, student_layers, task)
-    settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
-                    teacher=teacher_dir.name, backbone=backbone_name(backbone),
-                    max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples)
-    run_dir = Path(out_dir) / 'students' / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
     trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
         args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
-                                 bf16=bf16, fp16=fp16, remove_unused_columns=False),
+                                 bf16=bf16, fp16=fp16, remove_unused_columns=False,
+                                 **(dict(save_strategy='steps', save_steps=save_steps) if save_steps else {})),
         train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
         data_collator=glue_collator(tokenizer, config.padding, config.max_length),
-        compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
-    last = get_last_checkpoint(str(run_dir)) if run_dir.is_dir() else None
+        compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))
+    last = get_last_checkpoint(str(run_dir)) if run_dir.is_dir() and not force else None
+    if last: print(f"{task.name} {config.method} seed {seed}: resuming from step {last.rsplit('-', 1)[-1]} of {run_dir}.", flush=True)
+    clock = ElapsedTime.resuming(last, start)  # the time of every part of the run, set-up included
+    trainer.add_callback(clock)
+    label_progress(trainer, f"{task.name} {config.method} seed {seed}")
     trainer.train(resume_from_checkpoint=last)
     trainer.save_model(str(run_dir / 'model'))
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
-                  teacher_dev=teacher_info.get('metrics'), train_seconds=round(time.time() - start, 1),
+                  teacher_dev=teacher_info.get('metrics'), train_seconds=clock.seconds,
                   teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
-                  steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_dir),
-                  model_dir=str(run_dir / 'model'))
-    if trainer.is_world_process_zero(): _write_json_atomic(run_dir / 'fsd_result.json', record)
+                  steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_name),
+                  model_dir=str(run_name / 'model'))  # relative to out_dir: records mean the same on every machine
+    if trainer.is_world_process_zero():
+        _write_json_atomic(run_dir / 'fsd_result.json', record)
+        for checkpoint in run_dir.glob('checkpoint-*'): shutil.rmtree(checkpoint, ignore_errors=True)
     return record
 
 # %% ../nbs/05_train.ipynb #3e712011
@@ -371,7 +419,7 @@ def _run_command(func, argv=None):
         if not a.startswith('--'): return a
         name, eq, value = a.partition('=')
         return name.replace('_', '-') + eq + value
-    parser = anno_parser(func, prog=func.__name__.replace('_', '-'))
+    parser = command_parser(func)
     argv = [dashes(a) for a in argv]
     args = vars(parser.parse_args(argv))
     args.pop('pdb', None); args.pop('xtra', None)
@@ -382,7 +430,18 @@ def _run_command(func, argv=None):
         for name, value in PRESETS[args['preset']].items():  # what the preset sets, unless typed on the command line
             if name in args and name not in typed: args[name] = str(value) if isinstance(args[name], str) else value
     try: return func(**args)
-    except (ValueError, FileNotFoundError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
+    except (ValueError, FileNotFoundError, NonFiniteLossError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
+    except KeyboardInterrupt:  # one line, not a traceback: checkpoints and records are written atomically
+        parser.exit(130, f"\n{parser.prog}: interrupted. Run the same command to resume from the last checkpoint.\n")
+
+def command_parser(func):
+    """fastcore's parser for `func`, with flags that read naturally: a `--flag` or `--no-flag` says what it does and
+    shows no '(default: True)', which for a `--no-` flag would read as its opposite."""
+    parser = anno_parser(func, prog=func.__name__.replace('_', '-'))
+    for action in parser._actions:
+        if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)) and action.help:
+            action.help = action.help.replace(' (default: True)', '').replace(' (default: False)', '')
+    return parser
 
 # %% ../nbs/05_train.ipynb #e9ad2cc2
 def fsd_finetune(
@@ -438,22 +497,33 @@ def fsd_distill(
     eval_samples: int = None,  # evaluate on a random subset of this size
     teacher_max_steps: int = -1,  # steps of teacher fine-tuning when one is trained (-1: 3 epochs)
     teacher_seed: int = None,  # seed of the teacher (and its memory) to fine-tune or reuse (default: --seed)
-    alpha: float = 0.5, temperature: float = 2.0, beta: float = 1.0,  # VKD and method weights (Eq. 3)
-    gamma_i: float = 1.0, gamma_l: float = 1.0, gamma_g: float = 1.0, gamma_m: float = 0.5,  # FSD weights (Eq. 10-11)
-    unbiased: bool = False,  # unbiased HSIC estimator in every CKA
+    alpha: float = 0.5,  # VKD: weight of the task loss against the KL term (Eq. 3)
+    temperature: float = 2.0,  # VKD: softmax temperature τ of the KL term (Eq. 3)
+    beta: float = 1.0,  # weight β of the method's loss (FSD, PKD, RKD or MiniLM) added to VKD
+    gamma_i: float = 1.0,  # FSD: weight γi of the intra-feature structure (Eq. 11)
+    gamma_l: float = 1.0,  # FSD: weight γl of the local inter-feature structure (Eq. 11)
+    gamma_g: float = 1.0,  # FSD: weight γg of the global inter-feature structure (Eq. 11)
+    gamma_m: float = 0.5,  # FSD: share γm of the Euclidean relations in the global structure (Eq. 10)
+    unbiased: bool = False,  # use the unbiased HSIC estimator in every CKA
     cka_loss: str = None,  # loss of a CKA: -log|cka| (the paper; default when biased) or 1-cka (default when unbiased)
-    mask_padding: bool = True,  # leave padding tokens out of the structures (--no-mask-padding keeps them, as the paper)
+    mask_padding: bool = True,  # padding tokens are left out of the structures; --no-mask-padding keeps them, as the paper
     global_feature: str = 'flatten',  # teacher-memory feature: flatten (paper) or pooled
     global_distance: str = 'normalized',  # distances to the memory: normalized (by their mean) or raw (paper)
     student_memory_init: str = 'features',  # student memory start: features (of the teacher's clusters) or random
     memory_init_samples: int = 2048,  # training samples that start the student memory
     n_centroids: int = None,  # |C| (default 100, 300 for QQP and MNLI)
     memory_epochs: int = 3,  # clustering epochs of the teacher memory
-    learning_rate: float = 5e-5, epochs: float = 3., batch_size: int = 32, max_length: int = 128,
+    learning_rate: float = 5e-5,  # student learning rate
+    epochs: float = 3.,  # student training epochs
+    batch_size: int = 32,  # batch size
+    max_length: int = 128,  # maximum tokens per example
     padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
-    teacher_cache: bool = True,  # read the teacher's outputs from its cache (--no-teacher-cache runs the teacher)
+    teacher_cache: bool = True,  # the teacher's outputs are read from its cache; --no-teacher-cache runs the teacher
     preset: str = None,  # start from a named preset: paper (the options you type override it)
-    bf16: bool = False, fp16: bool = False,  # mixed precision (CUDA)
+    bf16: bool = False,  # train in bfloat16 mixed precision (CUDA)
+    fp16: bool = False,  # train in float16 mixed precision (CUDA)
+    save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
+    force: bool = False,  # train a finished run anew into a new record (default: report it)
 ):
     "Distil a GLUE teacher into a student with a method and print the student's dev metrics next to the teacher's."
     if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
@@ -464,7 +534,8 @@ def fsd_distill(
         learning_rate=learning_rate, epochs=epochs, batch_size=batch_size, max_length=max_length,
         padding=padding, student_layers=student_layers, teacher_cache=teacher_cache, preset=preset)
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                     teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers)
+                     teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
+                     force=force)
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
@@ -477,51 +548,84 @@ def run_key(task: str, method: str, seed: int, settings: dict) -> str:
     return json.dumps(dict(settings, task=glue_task(task).name, method=method, seed=seed), sort_keys=True, default=str)
 
 # %% ../nbs/05_train.ipynb #e8a2478d
-def _values(text, kind=str) -> list: return [kind(v) for v in str(text).split(',') if v.strip()]
+def _values(text, kind=str, option: str = 'a list') -> list:
+    "The items of a comma-separated option, each converted by `kind`; a bad item is an error naming the option and the item."
+    items = [v.strip() for v in str(text).split(',') if v.strip()]
+    if not items: raise ValueError(f"--{option} is empty: give one or more comma-separated values.")
+    values = []
+    for item in items:
+        try: values.append(kind(item))
+        except ValueError:
+            raise ValueError(f"--{option}: {item!r} is not {'an integer' if kind is int else 'a number'} "
+                             f"(in {text!r}; write e.g. --{option} {'1,2,3' if kind is int else '0.5,1.0'}).") from None
+    return values
 
 def fsd_sweep(
     name: str,  # results go to <results_dir>/<name>.jsonl
     tasks: str = 'rte',  # comma-separated GLUE tasks
     methods: str = 'vkd,fsd',  # comma-separated methods
     seeds: str = '1,2,3',  # comma-separated seeds
-    alpha: str = '0.5', temperature: str = '2.0', beta: str = '1.0',  # comma-separated lists: one run per combination
-    gamma_i: str = '1.0', gamma_l: str = '1.0', gamma_g: str = '1.0', gamma_m: str = '0.5', learning_rate: str = '5e-5',
-    global_distance: str = 'normalized', student_memory_init: str = 'features',  # comma-separated lists too
+    alpha: str = '0.5',  # VKD task-loss weights (a comma-separated list, as every option to its right: one run per combination)
+    temperature: str = '2.0',  # VKD temperatures τ
+    beta: str = '1.0',  # weights β of the method's loss
+    gamma_i: str = '1.0',  # FSD intra-feature weights γi
+    gamma_l: str = '1.0',  # FSD local inter-feature weights γl
+    gamma_g: str = '1.0',  # FSD global inter-feature weights γg
+    gamma_m: str = '0.5',  # FSD Euclidean shares γm of the global structure
+    learning_rate: str = '5e-5',  # student learning rates
+    global_distance: str = 'normalized',  # distances to the memory: normalized and/or raw
+    student_memory_init: str = 'features',  # student memory starts: features and/or random
     budget_min: float = None,  # stop before a run that would end after this many minutes
     results_dir: str = 'data/results',  # directory of the results files
-    backbone: str = None, data_dir: str = None, out_dir: str = 'runs',
-    student_layers: int = None, max_steps: int = -1, train_samples: int = None, eval_samples: int = None,
-    teacher_max_steps: int = -1, epochs: float = 3., batch_size: int = 32, max_length: int = 128,
+    backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
+    data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
+    out_dir: str = 'runs',  # where teachers, memories and students are written
+    student_layers: int = None,  # student depth (default: half the teacher's)
+    max_steps: int = -1,  # stop each run after this many steps (-1: the epochs)
+    train_samples: int = None,  # train on a random subset of this size
+    eval_samples: int = None,  # evaluate on a random subset of this size
+    teacher_max_steps: int = -1,  # steps of teacher fine-tuning when one is trained (-1: 3 epochs)
+    epochs: float = 3.,  # student training epochs
+    batch_size: int = 32,  # batch size
+    max_length: int = 128,  # maximum tokens per example
     teacher: str = None,  # teacher directory or id for every run (default: each task's selected teacher; 'finetune': one per seed)
     teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
     teacher_seed: int = None,  # when fine-tuning: one teacher (and memory) of this seed for every run; default: one per seed
-    n_centroids: int = None, memory_epochs: int = 3, unbiased: bool = False,
+    n_centroids: int = None,  # |C| (default 100, 300 for QQP and MNLI)
+    memory_epochs: int = 3,  # clustering epochs of the teacher memory
+    unbiased: bool = False,  # use the unbiased HSIC estimator in every CKA
     cka_loss: str = None,  # loss of a CKA: -log|cka| (the paper; default when biased) or 1-cka (default when unbiased)
-    mask_padding: bool = True,  # leave padding tokens out of the structures (--no-mask-padding keeps them, as the paper)
+    mask_padding: bool = True,  # padding tokens are left out of the structures; --no-mask-padding keeps them, as the paper
     padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
-    teacher_cache: bool = True,  # read the teacher's outputs from its cache (--no-teacher-cache runs the teacher)
+    teacher_cache: bool = True,  # the teacher's outputs are read from its cache; --no-teacher-cache runs the teacher
     preset: str = None,  # start from a named preset: paper (the options you type override it)
-    global_feature: str = 'flatten', memory_init_samples: int = 2048,
+    global_feature: str = 'flatten',  # teacher-memory feature: flatten (paper) or pooled
+    memory_init_samples: int = 2048,  # training samples that start the student memory
+    save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
 ):
     "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
     import itertools
     path = Path(results_dir) / f"{name}.jsonl"
-    grid = {k: _values(v, float) for k, v in dict(alpha=alpha, temperature=temperature, beta=beta, gamma_i=gamma_i,
+    grid = {k: _values(v, float, k.replace('_', '-')) for k, v in dict(alpha=alpha, temperature=temperature, beta=beta, gamma_i=gamma_i,
             gamma_l=gamma_l, gamma_g=gamma_g, gamma_m=gamma_m, learning_rate=learning_rate).items()}
-    grid.update(global_distance=_values(global_distance), student_memory_init=_values(student_memory_init))
-    tasks = [glue_task(t).name for t in _values(tasks)]
+    grid.update(global_distance=_values(global_distance, option='global-distance'),
+                student_memory_init=_values(student_memory_init, option='student-memory-init'))
+    tasks, methods, seeds = ([glue_task(t).name for t in _values(tasks, option='tasks')], _values(methods, option='methods'),
+                             _values(seeds, int, 'seeds'))
     def config_of(task, method, values):
         return DistillationConfig(method=method, **dict(zip(grid, values)), epochs=epochs, batch_size=batch_size,
             max_length=max_length, n_centroids=n_centroids, memory_epochs=memory_epochs, unbiased=unbiased, cka_loss=cka_loss,
             mask_padding=mask_padding, padding=padding, teacher_cache=teacher_cache, preset=preset,
             global_feature=global_feature, memory_init_samples=memory_init_samples,
             student_layers=student_layers).validate(glue_task(task))
+    check_training_budget(max_steps, epochs); check_training_budget(teacher_max_steps, prefix='teacher_')
+    if save_steps is not None and save_steps < 1: raise ValueError(f"save_steps must be a number of steps >= 1, got {save_steps}.")
     check_writable(path)  # before the first run trains, not after
     chosen = {task: teacher or (selected_teacher(task, backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
     teacher_of = lambda task, seed: ((task, seed if teacher_seed is None else teacher_seed) if chosen[task] == 'finetune'
                                      else (task, chosen[task]))
     # Runs that share a teacher run one after another, the first building the teacher cache for all of them.
-    combos = sorted(itertools.product(tasks, _values(methods), _values(seeds, int), *grid.values()),
+    combos = sorted(itertools.product(tasks, methods, seeds, *grid.values()),
                     key=lambda c: (tasks.index(c[0]), str(teacher_of(c[0], c[2])[1])))
     configs = [config_of(task, method, values) for task, method, seed, *values in combos]  # all valid before any run
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
@@ -545,7 +649,7 @@ def fsd_sweep(
         began = time.time()
         record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                          teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
-                         cache_kinds=kinds, teachers=teachers)
+                         cache_kinds=kinds, teachers=teachers, save_steps=save_steps)
         append_result(path, dict(record, run_key=key))
         done.add(key); ran += 1
         longest = max(longest, time.time() - began)

@@ -8,8 +8,9 @@ def test_fsd_bench_small_shapes_agree():
     out = subprocess.run([FSD_BENCH, '--suites', 'losses', '--batch', '6', '--tokens', '8', '--teacher-dim', '32',
                           '--student-dims', '16,32', '--min-run-time', '0.02'], capture_output=True, text=True, check=True).stdout
     lines = [l for l in out.splitlines() if 'speed-up' in l]
-    assert len(lines) == 4, out
-    assert all('B=6 W=8 D_t=32' in l and '(agree)' in l for l in lines), out
+    assert len(lines) == 8, out  # intra and local, biased and unbiased, for each student width
+    assert all('B=6 W=8 D_t=32' in l and 'agree)' in l for l in lines), out
+    assert sum('(float64: agree)' in l for l in lines) == 4, out
     assert 'memory build' not in out
 
 def test_fsd_bench_memory_suite_prints_the_ratio():

@@ -57,3 +57,19 @@ def test_batched_equals_per_sample(seed, n, d1, d2, shared, batch):
     X, Y = torch.stack([p[0] for p in pairs]), torch.stack([p[1] for p in pairs])
     per_sample = torch.stack([linear_cka(x, y) for x, y in pairs])
     assert torch.allclose(linear_cka(X, Y), per_sample, atol=1e-12)
+
+@settings(max_examples=60, deadline=None)
+@given(**shapes, offset=st.floats(-1e4, 1e4), offset_y=st.floats(-1e4, 1e4), unbiased=st.booleans())
+def test_float32_with_a_large_common_offset_matches_float64(seed, n, d1, d2, shared, offset, offset_y, unbiased):
+    "Features far from the origin (issue 13, item 14: `linear_cka(X + 1e4, X)` once gave 0.0 in float32)."
+    X, Y = random_pair(seed, n, d1, d2, shared)
+    X32, Y32 = (X + offset).float(), (Y + offset_y).float()  # what float32 holds: the reference sees the same numbers
+    value = linear_cka(X32, Y32, unbiased=unbiased)
+    Xc, Yc = X32.double() - X32.double().mean(0), Y32.double() - Y32.double().mean(0)  # centred exactly, in float64
+    reference = linear_cka(Xc, Yc, unbiased=True) if unbiased else reference_cka(Xc, Yc)
+    assert value.dtype == torch.float32 and abs(value.item() - reference.item()) <= 1e-4, (value, reference)
+
+def test_the_offsets_of_the_report():
+    X = torch.randn(32, 64, generator=torch.Generator().manual_seed(0))
+    for offset in (1e3, 1e4):
+        assert abs(linear_cka(X + offset, X).item() - 1) <= 1e-4

@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 from fsd_nb.data import load_glue
 
-GLUE = Path(os.environ.get('FSD_GLUE_DIR', Path(__file__).resolve().parents[2] / 'shared' / 'glue'))
+SHARED_GLUE = Path(__file__).resolve().parents[2] / 'shared' / 'glue'  # the development checkout's real GLUE
+GLUE = Path(os.environ.get('FSD_GLUE_DIR') or (SHARED_GLUE if SHARED_GLUE.is_dir() else Path(__file__).parent / 'glue_fixture'))
 needs_glue = pytest.mark.skipif(not (GLUE / 'RTE').is_dir(), reason=f"GLUE files not found at {GLUE}")
 
 def test_without_data_dir_and_hub_the_error_says_how_to_fix_it():
@@ -19,13 +20,14 @@ def test_without_data_dir_and_hub_the_error_says_how_to_fix_it():
 def test_cache_is_reused_and_refreshed_when_a_file_changes(tmp_path, monkeypatch):
     monkeypatch.setenv('FSD_CACHE_DIR', str(tmp_path / 'cache'))
     shutil.copytree(GLUE / 'RTE', tmp_path / 'glue' / 'RTE')
+    n = len((GLUE / 'RTE' / 'dev.tsv').read_text().splitlines()) - 1  # 277 in real GLUE, fewer in the fixture
     first = load_glue('rte', tmp_path / 'glue', splits=['validation'])['validation']
     entries = sorted((tmp_path / 'cache' / 'glue').iterdir())
-    assert len(entries) == 1 and first.num_rows == 277
-    assert load_glue('rte', tmp_path / 'glue', splits=['validation'])['validation'].num_rows == 277
+    assert len(entries) == 1 and first.num_rows == n
+    assert load_glue('rte', tmp_path / 'glue', splits=['validation'])['validation'].num_rows == n
     assert sorted((tmp_path / 'cache' / 'glue').iterdir()) == entries  # read from the cache, nothing new written
-    with open(tmp_path / 'glue' / 'RTE' / 'dev.tsv', 'a') as f: f.write('277\tA new premise.\tA hypothesis.\tentailment\n')
+    with open(tmp_path / 'glue' / 'RTE' / 'dev.tsv', 'a') as f: f.write(f'{n}\tA new premise.\tA hypothesis.\tentailment\n')
     changed = load_glue('rte', tmp_path / 'glue', splits=['validation'])['validation']
-    assert changed.num_rows == 278 and changed[277]['sentence1'] == 'A new premise.'
+    assert changed.num_rows == n + 1 and changed[n]['sentence1'] == 'A new premise.'
     assert len(list((tmp_path / 'cache' / 'glue').iterdir())) == 2
     assert not list((tmp_path / 'cache' / 'glue').glob('.staging-*'))
