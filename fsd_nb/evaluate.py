@@ -11,7 +11,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 import torch.nn.functional as F
-from scipy.stats import ttest_ind, pearsonr
+from scipy.stats import ttest_ind, ttest_rel, pearsonr
 from sklearn.metrics import precision_recall_fscore_support
 from transformers import TrainerCallback
 from .cka import gram, linear_cka_from_grams
@@ -24,9 +24,10 @@ from .models import run_model
 from .train import METHODS, BASELINES, read_results
 
 # %% auto #0
-__all__ = ['RD_KINDS', 'ABLATIONS', 'restoration_rate', 'predictions', 'cka_heatmap', 'plot_cka_heatmap', 'relation_difference',
-           'RelationDifferenceCallback', 'plot_relation_differences', 'significance', 'run_labels', 'results_table',
-           'best_baseline', 'glue_table', 'ablation_table', 'fsd_report', 'median_times', 'cost_table']
+__all__ = ['RD_KINDS', 'ALTERNATIVES', 'ABLATIONS', 'restoration_rate', 'predictions', 'cka_heatmap', 'plot_cka_heatmap',
+           'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences', 'significance',
+           'run_labels', 'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'ablation_table', 'fsd_report',
+           'median_times', 'cost_table']
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
@@ -127,14 +128,22 @@ def plot_relation_differences(log_history: list[dict], axes=None, label: str | N
     return axes
 
 # %% ../nbs/06_evaluate.ipynb #8f3648fc
-def significance(a, b, equal_var: bool = True) -> dict:
-    "One-tailed t-test of scores `a` (e.g. FSD over seeds) against `b` (a baseline): right-tailed if mean(b) < mean(a)."
-    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    if len(a) < 2 or len(b) < 2:
-        return dict(t=float('nan'), p=float('nan'), alternative=None)
-    alternative = 'greater' if b.mean() < a.mean() else 'less'
-    result = ttest_ind(a, b, equal_var=equal_var, alternative=alternative)
-    return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative)
+ALTERNATIVES = ('greater', 'two-sided', 'less')
+
+def significance(a, b, alternative: str = 'greater') -> dict:
+    """t-test of scores `a` (e.g. FSD over seeds) against `b` (a baseline) for a fixed `alternative`: 'greater' (a
+    better than b, one-sided), 'two-sided' or 'less'. Scores given as {seed: score} dicts with the same seeds (at least
+    two) are paired (`ttest_rel`); otherwise, or given as lists, Welch's two-sample test (`ttest_ind`, unequal variances)."""
+    if alternative not in ALTERNATIVES: raise ValueError(f"unknown alternative {alternative!r}; choose one of {ALTERNATIVES}.")
+    paired = isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) and len(a) >= 2
+    keys = sorted(a, key=str) if paired else None
+    x = np.asarray([a[k] for k in keys] if paired else list(a.values() if isinstance(a, dict) else a), dtype=float)
+    y = np.asarray([b[k] for k in keys] if paired else list(b.values() if isinstance(b, dict) else b), dtype=float)
+    test = 'paired' if paired else 'welch'
+    if len(x) < 2 or len(y) < 2: return dict(t=float('nan'), p=float('nan'), alternative=alternative, test=test)
+    result = (ttest_rel(x, y, alternative=alternative) if paired
+              else ttest_ind(x, y, equal_var=False, alternative=alternative))
+    return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative, test=test)
 
 # %% ../nbs/06_evaluate.ipynb #80397164
 def _main_score(record: dict) -> float:
@@ -160,12 +169,18 @@ def run_labels(records: list[dict]) -> list[str]:
 
 def _method_of(label: str) -> str: return label.split(' (')[0]
 
-def results_table(records: list[dict]) -> dict:
-    "{task: {label: [main metric per seed]}} from result records (a later record of the same seed replaces an earlier one)."
+def seed_scores(records: list[dict]) -> dict:
+    """{task: {label: {(seed, teacher): main metric}}} from result records (a later record of a seed replaces an earlier
+    one). Two methods' scores pair up when they have the same keys: the same seeds, each with the same teacher."""
     table = {}
     for r, label in zip(records, run_labels(records)):
-        table.setdefault(r['task'], {}).setdefault(label, {})[r['seed']] = _main_score(r)
-    return {t: {m: list(seeds.values()) for m, seeds in ms.items()} for t, ms in table.items()}
+        key = (r['seed'], r.get('hyperparameters', {}).get('teacher'))
+        table.setdefault(r['task'], {}).setdefault(label, {})[key] = _main_score(r)
+    return table
+
+def results_table(records: list[dict]) -> dict:
+    "{task: {label: [main metric per seed]}} from result records (a later record of the same seed replaces an earlier one)."
+    return {t: {m: list(seeds.values()) for m, seeds in ms.items()} for t, ms in seed_scores(records).items()}
 
 def best_baseline(scores: dict) -> str | None:
     "The baseline with the highest mean among `scores` ({label: [scores]}); `none` only if nothing else ran."
@@ -176,8 +191,10 @@ def best_baseline(scores: dict) -> str | None:
 def _mean_std(scores) -> str:
     return f"{np.mean(scores):.2f} ± {np.std(scores, ddof=1) if len(scores) > 1 else 0.:.2f}"
 
-def glue_table(records: list[dict], fsd_method: str = 'fsd') -> str:
-    "Markdown table: methods × tasks, mean ± std over seeds, best in bold, p-value of `fsd_method` vs the best baseline."
+def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 'greater') -> str:
+    """Markdown table: methods × tasks, mean ± std over seeds, best in bold, and the p-value of `fsd_method` against the
+    best baseline (`significance`: paired over matched seeds, else Welch's; the test is named in the cell)."""
+    by_seed = seed_scores(records)
     table = results_table(records)
     tasks = list(table)
     methods = sorted({m for t in tasks for m in table[t]}, key=lambda m: (list(METHODS).index(_method_of(m)), m))
@@ -192,9 +209,9 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd') -> str:
     for f in [m for m in methods if _method_of(m) == fsd_method] or [fsd_method]:
         p_cells = []
         for t, base in bases.items():
-            p = significance(table[t][f], table[t][base])['p'] if f in table[t] and base else float('nan')
-            p_cells.append('' if np.isnan(p) else f"{p:.4f} (vs {base})")
-        lines.append(f"| p-value ({f}) | " + ' | '.join(p_cells) + ' |')
+            test = significance(by_seed[t][f], by_seed[t][base], alternative) if f in table[t] and base else dict(p=float('nan'))
+            p_cells.append('' if np.isnan(test['p']) else f"{test['p']:.4f} (vs {base}, {test['test']})")
+        lines.append(f"| p-value ({f}, {alternative}) | " + ' | '.join(p_cells) + ' |')
     return '\n'.join(lines)
 
 ABLATIONS = {'w/o LG': 'fsd_i', 'w/o IG': 'fsd_l', 'w/o IL': 'fsd_g', 'w/o G': 'fsd_il'}
@@ -215,19 +232,22 @@ def ablation_table(records: list[dict]) -> str:
 # %% ../nbs/06_evaluate.ipynb #4b920972
 def fsd_report(
     *files: str,  # results files (.jsonl) written by fsd-sweep
+    alternative: str = 'greater',  # the t-test's alternative, fixed beforehand: greater (FSD better, one-sided) or two-sided
 ):
     "Print the paper-style result table (mean ± std, best in bold, p-value) and the ablation table of results files."
+    if alternative not in ALTERNATIVES: raise ValueError(f"unknown alternative {alternative!r}; choose one of {ALTERNATIVES}.")
     records = [r for f in files for r in read_results(f, missing_ok=False)]
     if not records: raise SystemExit(f"fsd-report: no results in {', '.join(files) or '(no files given)'}.")
-    print(glue_table(records))
+    print(glue_table(records, alternative=alternative))
     if any(r['method'] in ABLATIONS.values() for r in records) and any(r['method'] == 'fsd' for r in records):
         print(); print(ablation_table(records))
 
 def _fsd_report_main():
     from fsd_nb.train import command_parser
     parser = command_parser(fsd_report)
-    try: fsd_report(*parser.parse_args().files)
-    except FileNotFoundError as e: parser.exit(2, f"fsd-report: error: {e}\n")
+    args = parser.parse_args()
+    try: fsd_report(*args.files, alternative=args.alternative)
+    except (FileNotFoundError, ValueError) as e: parser.exit(2, f"fsd-report: error: {e}\n")
 
 # %% ../nbs/06_evaluate.ipynb #8660a133
 def median_times(functions: dict, min_run_time: float = 1.0, rounds: int = 1) -> dict:
