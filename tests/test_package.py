@@ -1,0 +1,32 @@
+"The package builds into an sdist and a wheel, and the wheel's commands run outside the repository."
+import os, subprocess, sys, tarfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+def test_the_built_wheel_runs_outside_the_repository(tmp_path):
+    dist = tmp_path / 'dist'
+    # --no-isolation: build with the setuptools at hand, nothing downloaded
+    subprocess.run([sys.executable, '-m', 'build', '--no-isolation', '--outdir', str(dist), str(ROOT)],
+                   check=True, capture_output=True, text=True)
+    (wheel,), (sdist,) = dist.glob('fsd_nb-*.whl'), dist.glob('fsd_nb-*.tar.gz')
+    with tarfile.open(sdist) as archive: names = archive.getnames()
+    assert any(n.endswith('/LICENSE') for n in names) and any(n.endswith('fsd_nb/train.py') for n in names), names
+    site = tmp_path / 'site'
+    subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-deps', '--no-index', '--target', str(site), str(wheel)],
+                   check=True, capture_output=True, text=True)
+    elsewhere = tmp_path / 'elsewhere'; elsewhere.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(site))
+    where = subprocess.run([sys.executable, '-c', 'import fsd_nb; print(fsd_nb.__file__)'], cwd=elsewhere, env=env,
+                           capture_output=True, text=True, check=True).stdout.strip()
+    assert where.startswith(str(site)), where  # the wheel's copy, not the development checkout
+    result = subprocess.run([str(site / 'bin' / 'fsd-distill'), '--help'], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert result.returncode == 0 and '--task' in result.stdout and '--no-mask-padding' in result.stdout, result.stderr[-2000:]
+
+def test_the_github_workflows_test_as_ci_does_and_deploy_the_docs():
+    test = (ROOT / '.github' / 'workflows' / 'test.yaml').read_text()
+    deploy = (ROOT / '.github' / 'workflows' / 'deploy.yaml').read_text()
+    ci = (ROOT / '.ci' / 'run').read_text()
+    for needed in ('bash tests/check.sh', 'torch==2.13.0', 'pip install -e ".[dev]"'):
+        assert needed in test and needed in ci, needed
+    assert 'nbdev-docs' in deploy and 'quarto-actions/setup' in deploy and 'publish_dir: ./_docs' in deploy
