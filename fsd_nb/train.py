@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #33ed317c
 from __future__ import annotations
-import argparse, dataclasses, hashlib, json, os, platform, shlex, shutil, subprocess, sys, time
+import argparse, dataclasses, difflib, hashlib, inspect, json, os, platform, shlex, shutil, subprocess, sys, time
 from dataclasses import dataclass, asdict
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,9 +31,10 @@ from .teachers import (read_results, append_result, check_writable, prepare_glue
                              _write_json_atomic)
 
 # %% auto #0
-__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'PAPER_BIBTEX', 'DistillationConfig', 'gather_batch',
-           'teacher_cache_kinds', 'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'student_model_card',
-           'distill', 'command_parser', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
+__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB',
+           'DistillationConfig', 'gather_batch', 'teacher_cache_kinds', 'DistillationLoss', 'NonFiniteLossError',
+           'DistillationTrainer', 'student_model_card', 'check_training_args', 'training_arguments_from', 'distill',
+           'command_parser', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/05_train.ipynb #b913978b
 METHODS = {
@@ -407,18 +408,55 @@ tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")
 ```
 """
 
+# %% ../nbs/05_train.ipynb #e5a00020
+TRAINER_SPEED_ONLY = frozenset({'report_to', 'logging_steps', 'logging_strategy', 'logging_dir', 'logging_first_step',
+    'logging_nan_inf_filter', 'run_name', 'disable_tqdm', 'dataloader_num_workers', 'dataloader_pin_memory',
+    'dataloader_persistent_workers', 'dataloader_prefetch_factor', 'save_steps', 'save_strategy', 'save_total_limit',
+    'eval_steps', 'eval_strategy', 'per_device_eval_batch_size', 'include_num_input_tokens_seen', 'push_to_hub',
+    'hub_model_id', 'hub_strategy', 'hub_token', 'hub_private_repo'})
+SET_BY_FSD_NB = dict(output_dir='--out-dir', num_train_epochs='--epochs', per_device_train_batch_size='--batch-size',
+                     data_seed='--seed', seed='--seed', learning_rate='--learning-rate', max_steps='--max-steps',
+                     remove_unused_columns=None)
+
+def check_training_args(options: dict | None) -> dict:
+    "`options` for `TrainingArguments`, checked: unknown names and the ones fsd_nb sets itself are a ValueError."
+    options, fields = dict(options or {}), {f.name for f in dataclasses.fields(TrainingArguments)}
+    for name in options:
+        if name in SET_BY_FSD_NB:
+            raise ValueError(f"the TrainingArguments option {name!r} is set by fsd_nb" +
+                             (f": use {SET_BY_FSD_NB[name]} instead." if SET_BY_FSD_NB[name] else "."))
+        if name not in fields:
+            close = difflib.get_close_matches(name, fields, n=1)
+            raise ValueError(f"{name!r} is not a TrainingArguments option" + (f"; did you mean {close[0]!r}?" if close else "."))
+    if 'logging_steps' in options: options.setdefault('logging_strategy', 'steps')
+    if 'eval_steps' in options: options.setdefault('eval_strategy', 'steps')
+    return options
+
+def training_arguments_from(argv: list[str], own_options=()) -> dict:
+    "The `TrainingArguments` options on a command line (`--logging_steps 10` or `--logging-steps 10`) as {name: value}."
+    parser = transformers.HfArgumentParser(TrainingArguments)
+    namespace, unknown = parser.parse_known_args(argv)
+    names = {o: a.dest for a in parser._actions for o in a.option_strings}
+    if unknown:
+        bad = next((u for u in unknown if u.startswith('-')), unknown[0])
+        close = difflib.get_close_matches(bad.split('=')[0], [*own_options, *names], n=1)
+        raise ValueError(f"unknown option {bad!r}: neither an option of this command nor a TrainingArguments option"
+                         + (f"; did you mean {close[0]}?" if close else "."))
+    given = {names[a.split('=')[0]] for a in argv if a.split('=')[0] in names}
+    return check_training_args({name: getattr(namespace, name) for name in given})
+
 # %% ../nbs/05_train.ipynb #ae283b40
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
             bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None,
             cache_kinds=(), teachers: str | Path | None = None, save_steps: int | None = None, force: bool = False,
-            callbacks=()) -> dict:
+            callbacks=(), training_args: dict | None = None) -> dict:
     """One distillation run: teacher, its cache, memory, student, training, dev metrics; returns the run's record.
 
     `teacher`: a teacher directory, a teacher id of the teachers file, 'finetune' (fine-tune one with the paper's
     settings and `teacher_seed`), or None: the task's selected teacher if the teachers file has one, else 'finetune'.
-    `callbacks`: `TrainerCallback`s for the student's `Trainer`. `cache_kinds`: teacher-cache kinds to build beyond the run's own, for later runs with the same teacher (sweeps).
+    `callbacks`: `TrainerCallback`s for the student's `Trainer`; `training_args`: any further `TrainingArguments` options. `cache_kinds`: teacher-cache kinds to build beyond the run's own, for later runs with the same teacher (sweeps).
     A finished run is not trained again: its record is returned (`force=True` trains it anew into a new record, the
     old one kept as `fsd_result-<date>.json`). An interrupted run resumes from its last checkpoint, saved every epoch
     or, with `save_steps`, every that many steps; a finished run's checkpoints are removed."""
@@ -427,6 +465,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     check_training_budget(max_steps, config.epochs, config.learning_rate)
     check_training_budget(teacher_max_steps, prefix='teacher_')
     if save_steps is not None and save_steps < 1: raise ValueError(f"save_steps must be a number of steps >= 1, got {save_steps}.")
+    trainer_options = check_training_args(training_args)
+    computing = {k: v for k, v in trainer_options.items() if k not in TRAINER_SPEED_ONLY}  # part of what the run is
     backbone = str(backbone or default_backbone())
     start, origin = time.time(), provenance(command)  # the code that runs is the code at the start
     teacher_dir, teacher_seed = _teacher_of_run(task, teacher, backbone, out_dir, data_dir, config.max_length,
@@ -437,7 +477,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
     settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
                     teacher=teacher_dir.name, backbone=backbone_name(backbone),
-                    max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples)
+                    max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples,
+                    **({'training_args': computing} if computing else {}))
     run_name = Path('students') / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
     run_dir = Path(out_dir) / run_name
     if (run_dir / 'fsd_result.json').is_file():
@@ -463,7 +504,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
         args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
                                  bf16=bf16, fp16=fp16, remove_unused_columns=False,
-                                 **(dict(save_strategy='steps', save_steps=save_steps) if save_steps else {})),
+                                 **(dict(save_strategy='steps', save_steps=save_steps) if save_steps else {}),
+                                 **trainer_options),
         train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
         data_collator=glue_collator(tokenizer, config.padding, config.max_length),
         compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))
@@ -477,6 +519,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
                   teacher_dev=teacher_info.get('metrics'), train_seconds=clock.seconds,
                   teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
+                  **({'trainer_options': trainer_options} if trainer_options else {}),
                   steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_name),
                   model_dir=str(run_name / 'model'))  # relative to out_dir: records mean the same on every machine
     if trainer.is_world_process_zero():
@@ -487,7 +530,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
 
 # %% ../nbs/05_train.ipynb #3e712011
 def _run_command(func, argv=None):
-    "Parse `argv` (default: sys.argv) for `func` with fastcore's parser (--opt_name or --opt-name; a --preset fills the options not typed), and call it."
+    """Parse `argv` (default: sys.argv) for `func` with fastcore's parser (--opt_name or --opt-name; a --preset fills the
+    options not typed), and call it. A `func` taking `**training_args` also gets any `TrainingArguments` option."""
     argv = sys.argv[1:] if argv is None else argv
     def dashes(a):
         if not a.startswith('--'): return a
@@ -495,8 +539,14 @@ def _run_command(func, argv=None):
         return name.replace('_', '-') + eq + value
     parser = command_parser(func)
     argv = [dashes(a) for a in argv]
-    args = vars(parser.parse_args(argv))
+    namespace, rest = parser.parse_known_args(argv)
+    args = vars(namespace)
     args.pop('pdb', None); args.pop('xtra', None)
+    if rest:
+        if not any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        try: args.update(training_arguments_from(rest, [o for a in parser._actions for o in a.option_strings]))
+        except ValueError as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
     if args.get('preset') is not None:
         if args['preset'] not in PRESETS:
             parser.exit(2, f"{parser.prog}: error: unknown preset {args['preset']!r}; the presets are {', '.join(PRESETS)}.\n")
@@ -512,6 +562,9 @@ def command_parser(func):
     """fastcore's parser for `func`, with flags that read naturally: a `--flag` or `--no-flag` says what it does and
     shows no '(default: True)', which for a `--no-` flag would read as its opposite."""
     parser = anno_parser(func, prog=func.__name__.replace('_', '-'))
+    if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
+        parser.epilog = ("Any option of transformers' TrainingArguments is accepted too, e.g. --report_to tensorboard "
+                         "--logging_steps 10 --gradient_accumulation_steps 2. " + (parser.epilog or ''))
     for action in parser._actions:
         if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)) and action.help:
             action.help = action.help.replace(' (default: True)', '').replace(' (default: False)', '')
@@ -598,6 +651,7 @@ def fsd_distill(
     fp16: bool = False,  # train in float16 mixed precision (CUDA)
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
     force: bool = False,  # train a finished run anew into a new record (default: report it)
+    **training_args,  # any further transformers TrainingArguments option, e.g. --report_to tensorboard --logging_steps 10
 ):
     "Distil a GLUE teacher into a student with a method and print the student's dev metrics next to the teacher's."
     if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
@@ -609,7 +663,7 @@ def fsd_distill(
         padding=padding, student_layers=student_layers, teacher_cache=teacher_cache, preset=preset)
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                      teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
-                     force=force)
+                     force=force, training_args=training_args)
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
@@ -676,6 +730,7 @@ def fsd_sweep(
     global_feature: str = 'flatten',  # teacher-memory feature: flatten (paper) or pooled
     memory_init_samples: int = 2048,  # training samples that start the student memory
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
+    **training_args,  # any further transformers TrainingArguments option for every run, e.g. --report_to tensorboard
 ):
     "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
     import itertools
@@ -694,6 +749,7 @@ def fsd_sweep(
             student_layers=student_layers).validate(glue_task(task))
     check_training_budget(max_steps, epochs); check_training_budget(teacher_max_steps, prefix='teacher_')
     if save_steps is not None and save_steps < 1: raise ValueError(f"save_steps must be a number of steps >= 1, got {save_steps}.")
+    trainer_options = check_training_args(training_args)
     check_writable(path)  # before the first run trains, not after
     chosen = {task: teacher or (selected_teacher(task, backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
     teacher_of = lambda task, seed: ((task, seed if teacher_seed is None else teacher_seed) if chosen[task] == 'finetune'
@@ -705,7 +761,9 @@ def fsd_sweep(
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     done = {r.get('run_key') for r in read_results(path)}
     shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
-                  eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed)
+                  eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed,
+                  **({'training_args': computing} if (computing := {k: v for k, v in trainer_options.items()
+                                                                    if k not in TRAINER_SPEED_ONLY}) else {}))
     start, longest, ran, skipped, current_teacher = time.time(), 0., 0, 0, None
     for (task, method, seed, *values), config in zip(combos, configs):
         key = run_key(task, method, seed, _identity(dict(asdict(config), **shared, teacher=chosen[task])))
@@ -723,7 +781,8 @@ def fsd_sweep(
         began = time.time()
         record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                          teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
-                         cache_kinds=kinds, teachers=teachers, save_steps=save_steps)
+                         cache_kinds=kinds, teachers=teachers, save_steps=save_steps,
+                         training_args=trainer_options)
         append_result(path, dict(record, run_key=key))
         done.add(key); ran += 1
         longest = max(longest, time.time() - began)
