@@ -10,7 +10,7 @@ import argparse, dataclasses, difflib, hashlib, inspect, json, os, platform, shl
 from dataclasses import dataclass, asdict
 from datetime import datetime, timezone
 from pathlib import Path
-import torch
+import torch, yaml
 import torch.distributed as dist
 from torch import Tensor, nn
 import transformers
@@ -34,7 +34,7 @@ from .teachers import (read_results, append_result, check_writable, prepare_glue
 __all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB',
            'DistillationConfig', 'gather_batch', 'teacher_cache_kinds', 'DistillationLoss', 'NonFiniteLossError',
            'DistillationTrainer', 'student_model_card', 'check_training_args', 'training_arguments_from', 'distill',
-           'command_parser', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
+           'read_config', 'command_arguments', 'command_parser', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/05_train.ipynb #b913978b
 METHODS = {
@@ -529,30 +529,71 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     return record
 
 # %% ../nbs/05_train.ipynb #3e712011
-def _run_command(func, argv=None):
-    """Parse `argv` (default: sys.argv) for `func` with fastcore's parser (--opt_name or --opt-name; a --preset fills the
-    options not typed), and call it. A `func` taking `**training_args` also gets any `TrainingArguments` option."""
-    argv = sys.argv[1:] if argv is None else argv
+def read_config(path: str | Path) -> dict:
+    "The options in a YAML or JSON config file: a mapping of option names (as on the command line, - or _) to values."
+    path = Path(path).expanduser()
+    if not path.is_file(): raise FileNotFoundError(f"no config file {path}.")
+    try: values = yaml.safe_load(path.read_text(encoding='utf-8'))
+    except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML or JSON: {e}") from None
+    if values is None: return {}
+    if not isinstance(values, dict): raise ValueError(f"{path} must hold a mapping of option names to values, not a {type(values).__name__}.")
+    return {str(k).replace('-', '_'): v for k, v in values.items()}
+
+def _takes_training_args(func) -> bool: return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values())
+
+def _option_value(action, value):
+    "A config file's value as the parser would have given it: lists become comma-separated text for text options."
+    if isinstance(value, (list, tuple)): value = ','.join(map(str, value))
+    if action.nargs == 0: return bool(value)  # a flag
+    return value if value is None or action.type is None else action.type(value)
+
+def command_arguments(func, argv: list[str]) -> dict:
+    """The keyword arguments of `func` from a command line: its defaults, then a --preset, then a --config file, then
+    the options typed (each overrides the ones before). A `func` taking `**training_args` also gets any
+    `TrainingArguments` option, from the file or the command line. Bad options are a ValueError naming them."""
     def dashes(a):
         if not a.startswith('--'): return a
         name, eq, value = a.partition('=')
         return name.replace('_', '-') + eq + value
     parser = command_parser(func)
     argv = [dashes(a) for a in argv]
+    config_at = next((i for i, a in enumerate(argv) if a == '--config' or a.startswith('--config=')), None)
+    file_values = {}
+    if config_at is not None:
+        path = argv[config_at].partition('=')[2] or (argv[config_at + 1] if config_at + 1 < len(argv) else '')
+        file_values = read_config(path)
+    actions = {a.dest: a for a in parser._actions if a.dest not in ('help', 'pdb', 'xtra', 'config')}
+    for dest, action in actions.items():  # a positional given by the file need not be typed
+        if not action.option_strings and dest in file_values:
+            action.nargs, action.default, action.required = '?', _option_value(action, file_values[dest]), False
     namespace, rest = parser.parse_known_args(argv)
-    args = vars(namespace)
-    args.pop('pdb', None); args.pop('xtra', None)
+    args = {k: v for k, v in vars(namespace).items() if k in actions}
+    typed = {a.dest for a in parser._actions for o in a.option_strings if any(x.split('=')[0] == o for x in argv)}
+    training = {}
+    for name, value in file_values.items():
+        if name in actions:
+            if name not in typed and actions[name].option_strings: args[name] = _option_value(actions[name], value)
+        elif _takes_training_args(func) and name in {f.name for f in dataclasses.fields(TrainingArguments)}:
+            training[name] = value
+        else:
+            close = difflib.get_close_matches(name, list(actions), n=1)
+            raise ValueError(f"{path}: unknown key {name!r}" + (f"; did you mean {close[0]!r}?" if close else
+                             f"; the keys are the options of {parser.prog}" + (" and of TrainingArguments." if _takes_training_args(func) else ".")))
     if rest:
-        if not any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
-            parser.error(f"unrecognized arguments: {' '.join(rest)}")
-        try: args.update(training_arguments_from(rest, [o for a in parser._actions for o in a.option_strings]))
-        except ValueError as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
+        if not _takes_training_args(func): raise ValueError(f"unrecognized arguments: {' '.join(rest)}")
+        training.update(training_arguments_from(rest, [o for a in parser._actions for o in a.option_strings]))
     if args.get('preset') is not None:
-        if args['preset'] not in PRESETS:
-            parser.exit(2, f"{parser.prog}: error: unknown preset {args['preset']!r}; the presets are {', '.join(PRESETS)}.\n")
-        typed = {a.dest for a in parser._actions for o in a.option_strings if any(x.split('=')[0] == o for x in argv)}
-        for name, value in PRESETS[args['preset']].items():  # what the preset sets, unless typed on the command line
-            if name in args and name not in typed: args[name] = str(value) if isinstance(args[name], str) else value
+        if args['preset'] not in PRESETS: raise ValueError(f"unknown preset {args['preset']!r}; the presets are {', '.join(PRESETS)}.")
+        for name, value in PRESETS[args['preset']].items():  # what the preset sets, unless typed or in the config file
+            if name in args and name not in typed and name not in file_values:
+                args[name] = str(value) if isinstance(args[name], str) else value
+    return dict(args, **check_training_args(training))
+
+def _run_command(func, argv=None):
+    "Call `func` with `command_arguments` of `argv` (default: sys.argv): errors and Ctrl-C end in one line, not a traceback."
+    parser = command_parser(func)
+    try: args = command_arguments(func, sys.argv[1:] if argv is None else argv)
+    except (ValueError, FileNotFoundError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
     try: return func(**args)
     except (ValueError, FileNotFoundError, NonFiniteLossError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
     except KeyboardInterrupt:  # one line, not a traceback: checkpoints and records are written atomically
@@ -562,6 +603,9 @@ def command_parser(func):
     """fastcore's parser for `func`, with flags that read naturally: a `--flag` or `--no-flag` says what it does and
     shows no '(default: True)', which for a `--no-` flag would read as its opposite."""
     parser = anno_parser(func, prog=func.__name__.replace('_', '-'))
+    if 'preset' in inspect.signature(func).parameters or _takes_training_args(func):  # the commands that run experiments
+        parser.add_argument('--config', metavar='FILE', help="a YAML or JSON file of options (keys: the option names, and "
+                            "TrainingArguments options); options typed on the command line override it")
     if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
         parser.epilog = ("Any option of transformers' TrainingArguments is accepted too, e.g. --report_to tensorboard "
                          "--logging_steps 10 --gradient_accumulation_steps 2. " + (parser.epilog or ''))
