@@ -24,10 +24,10 @@ from .models import run_model
 from .train import METHODS, BASELINES, read_results
 
 # %% auto #0
-__all__ = ['RD_KINDS', 'ALTERNATIVES', 'ABLATIONS', 'restoration_rate', 'predictions', 'cka_heatmap', 'plot_cka_heatmap',
-           'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences', 'significance',
-           'run_labels', 'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'ablation_table', 'fsd_report',
-           'median_times', 'cost_table']
+__all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'ALTERNATIVES', 'ABLATIONS', 'restoration_rate', 'predictions', 'cka_heatmap',
+           'plot_cka_heatmap', 'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences',
+           'significance', 'run_labels', 'seed_scores', 'results_table', 'best_baseline', 'glue_table',
+           'ablation_table', 'fsd_report', 'median_times', 'cost_table']
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
@@ -89,11 +89,16 @@ def _relation(x: Tensor, psi: str) -> Tensor:
         return x @ x.mT
     raise ValueError(f"psi must be 'euclidean' or 'cosine', got {psi!r}.")
 
-def relation_difference(h_t: Tensor, h_s: Tensor, structure: str = 'inter', psi: str = 'euclidean') -> float:
-    "Mean squared difference of teacher and student relations: between samples ('inter', Eq. 12) or tokens ('intra', Eq. 13)."
-    h_t, h_s = h_t.detach().float(), h_s.detach().float()
-    if structure == 'inter': return float(F.mse_loss(_relation(h_s.flatten(1), psi), _relation(h_t.flatten(1), psi)))
-    if structure == 'intra': return float(F.mse_loss(_relation(h_s, psi), _relation(h_t, psi)))
+RD_REDUCTIONS = dict(l1=F.l1_loss, l2=F.mse_loss)
+
+def relation_difference(h_t: Tensor, h_s: Tensor, structure: str = 'inter', psi: str = 'euclidean',
+                        reduction: str = 'l1') -> float:
+    """Mean absolute ('l1', the authors' code) or squared ('l2') difference of teacher and student relations: between
+    samples ('inter', Eq. 12) or between the tokens of each sample ('intra', Eq. 13)."""
+    if reduction not in RD_REDUCTIONS: raise ValueError(f"reduction must be one of {tuple(RD_REDUCTIONS)}, got {reduction!r}.")
+    h_t, h_s, difference = h_t.detach().float(), h_s.detach().float(), RD_REDUCTIONS[reduction]
+    if structure == 'inter': return float(difference(_relation(h_s.flatten(1), psi), _relation(h_t.flatten(1), psi)))
+    if structure == 'intra': return float(difference(_relation(h_s, psi), _relation(h_t, psi)))
     raise ValueError(f"structure must be 'inter' or 'intra', got {structure!r}.")
 
 # %% ../nbs/06_evaluate.ipynb #77241f0c
