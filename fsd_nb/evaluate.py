@@ -145,7 +145,10 @@ def significance(a, b, alternative: str = 'greater') -> dict:
     x = np.asarray([a[k] for k in keys] if paired else list(a.values() if isinstance(a, dict) else a), dtype=float)
     y = np.asarray([b[k] for k in keys] if paired else list(b.values() if isinstance(b, dict) else b), dtype=float)
     test = 'paired' if paired else 'welch'
-    if len(x) < 2 or len(y) < 2: return dict(t=float('nan'), p=float('nan'), alternative=alternative, test=test)
+    undefined = lambda why: dict(t=float('nan'), p=float('nan'), alternative=alternative, test=test, undefined=why)
+    if len(x) < 2 or len(y) < 2: return undefined('fewer than 2 scores')
+    if paired and np.ptp(x - y) == 0 and x[0] == y[0]: return undefined('equal scores at every seed')
+    if not paired and np.ptp(x) == 0 and np.ptp(y) == 0: return undefined('no variance on either side')
     result = (ttest_rel(x, y, alternative=alternative) if paired
               else ttest_ind(x, y, equal_var=False, alternative=alternative))
     return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative, test=test)
@@ -214,8 +217,10 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
     for f in [m for m in methods if _method_of(m) == fsd_method] or [fsd_method]:
         p_cells = []
         for t, base in bases.items():
-            test = significance(by_seed[t][f], by_seed[t][base], alternative) if f in table[t] and base else dict(p=float('nan'))
-            p_cells.append('' if np.isnan(test['p']) else f"{test['p']:.4f} (vs {base}, {test['test']})")
+            if f not in table[t] or not base: p_cells.append(''); continue
+            test = significance(by_seed[t][f], by_seed[t][base], alternative)
+            p_cells.append(f"n/a (vs {base}, {test['test']}: {test['undefined']})" if 'undefined' in test
+                           else f"{test['p']:.4f} (vs {base}, {test['test']})")
         lines.append(f"| p-value ({f}, {alternative}) | " + ' | '.join(p_cells) + ' |')
     return '\n'.join(lines)
 

@@ -86,7 +86,7 @@ def test_sweep_command_appends_skips_and_reports(setup):
     report = subprocess.run([str(BIN / 'fsd-report'), str(root / 'results' / 'cli.jsonl')], check=True,
                             capture_output=True, text=True).stdout
     assert '| method | RTE (accuracy) |' in report and '\n| vkd | ' in report and '\n| fsd | ' in report, report
-    assert '(vs vkd)' in report.splitlines()[-1], report
+    assert '(vs vkd, ' in report.splitlines()[-1], report
 
 def test_bad_command_line_input_fails_before_training(setup, tmp_path):
     root, tiny, teacher = setup
