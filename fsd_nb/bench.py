@@ -11,7 +11,7 @@ from functools import partial
 import torch
 from .losses import intra_feature_loss, local_inter_feature_loss
 from .evaluate import cost_table, median_times
-from .train import _run_command, _values
+from .experiments import _run_command, _values
 
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'BENCH_SUITES', 'reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss',
@@ -127,7 +127,7 @@ def format_step_rows(rows: list[dict]) -> str:
 # %% ../nbs/90_bench.ipynb #13415abd
 def _padded_and_cached(method: str, padding: str, mask_padding: bool, teacher_cache: bool, max_length: int, batch: int,
                        student_layers: int | None = None):
-    from fsd_nb.train import DistillationConfig
+    from fsd_nb.config import DistillationConfig
     return DistillationConfig(method=method, padding=padding, mask_padding=mask_padding, teacher_cache=teacher_cache,
                               max_length=max_length, batch_size=batch, memory_epochs=1, student_layers=student_layers)
 

@@ -10,10 +10,6 @@ import csv, gzip, hashlib, os, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
-import datasets
-from datasets import ClassLabel, Dataset, DatasetDict, Features, Value
-from scipy.stats import pearsonr, spearmanr
-from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
 
 # %% auto #0
 __all__ = ['GLUE_TASKS', 'PADDING_KINDS', 'GlueTask', 'glue_task', 'read_glue_tsv', 'load_glue', 'prediction_values',
@@ -113,6 +109,7 @@ def read_glue_tsv(task: str | GlueTask, path: str | Path) -> dict[str, list]:
 
 # %% ../nbs/02_data.ipynb #23aca13e
 def _features(task: GlueTask) -> Features:
+    from datasets import ClassLabel, Features, Value
     label = Value('float32') if task.is_regression else ClassLabel(names=list(task.label_names))
     return Features({**{c: Value('string') for c in task.text_columns}, 'label': label, 'idx': Value('int32')})
 
@@ -130,13 +127,14 @@ _PARSER_VERSION = '1'
 # %% ../nbs/02_data.ipynb #4f4d800c
 def _load_split(task: GlueTask, path: Path, cache: bool) -> Dataset:
     "One split from `path`, through the Arrow cache keyed by the file's path, size and modification time."
+    import datasets
     stat = path.stat()
     key = hashlib.sha1(f"{_PARSER_VERSION}|{task.name}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
     cached = _cache_root() / f"{task.hub_config}-{path.name.split('.')[0]}-{key[:16]}"
     if cache and cached.is_dir():
         try: return datasets.load_from_disk(str(cached))
         except Exception: shutil.rmtree(cached, ignore_errors=True)  # unreadable cache: parse again
-    dataset = Dataset.from_dict(read_glue_tsv(task, path), features=_features(task))
+    dataset = datasets.Dataset.from_dict(read_glue_tsv(task, path), features=_features(task))
     if cache:
         cached.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=cached.parent, prefix='.staging-'))
@@ -148,6 +146,7 @@ def _load_split(task: GlueTask, path: Path, cache: bool) -> Dataset:
 
 # %% ../nbs/02_data.ipynb #8be5e31f
 def _load_from_hub(task: GlueTask, splits) -> DatasetDict:
+    import datasets
     try: loaded = datasets.load_dataset('nyu-mll/glue', task.hub_config)
     except Exception as e:
         raise FileNotFoundError(
@@ -156,10 +155,11 @@ def _load_from_hub(task: GlueTask, splits) -> DatasetDict:
             f"Provide the data: set FSD_GLUE_DIR (or pass data_dir) to a directory holding "
             f"{task.name}/train.tsv and {'/'.join(task.dev_files.values())} as written by the GLUE download "
             f"script (see data/README.md), or run where the hub is reachable.") from e
-    return DatasetDict({s: loaded[s] for s in splits})
+    return datasets.DatasetDict({s: loaded[s] for s in splits})
 
 def load_glue(task: str | GlueTask, data_dir: str | Path | None = None, splits=None, cache: bool = True) -> DatasetDict:
     "A GLUE task as a `DatasetDict` with the hub's splits, columns and labels, from `data_dir`, `$FSD_GLUE_DIR` or the hub."
+    from datasets import DatasetDict
     task = glue_task(task)
     splits = tuple(splits or task.splits)
     unknown = [s for s in splits if s not in task.splits]
@@ -186,6 +186,8 @@ def prediction_values(task: str | GlueTask, predictions) -> np.ndarray:
 
 def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
     "The task's official GLUE metrics in percent: mcc (CoLA), accuracy, f1 (MRPC, QQP), pearson/spearman (STS-B)."
+    from scipy.stats import pearsonr, spearmanr
+    from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
     task = glue_task(task)
     predictions, labels = prediction_values(task, predictions), _as_numpy(labels)
     if len(predictions) != len(labels):

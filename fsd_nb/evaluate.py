@@ -1,4 +1,4 @@
-"""The paper's analyses for any fsd_nb run: restoration of teacher predictions, CKA heat maps, relation differences, significance tests, result and ablation tables, and measured costs.
+"""The paper's analyses for any fsd_nb run: restoration of teacher predictions, CKA heat maps, relation differences, and measured costs. The statistics and tables over many runs are in `fsd_nb.report`.
 
 Docs: https://fsd-nb.github.io/fsd_nb/evaluate.html.md"""
 
@@ -7,27 +7,25 @@ Docs: https://fsd-nb.github.io/fsd_nb/evaluate.html.md"""
 # %% ../nbs/06_evaluate.ipynb #4998c1c3
 from __future__ import annotations
 import matplotlib.pyplot as plt
-import numpy as np
 import torch
 from torch import Tensor, nn
 import torch.nn.functional as F
-from scipy.stats import ttest_ind, ttest_rel, pearsonr
+from scipy.stats import pearsonr
 from sklearn.metrics import precision_recall_fscore_support
 from transformers import TrainerCallback
 from .cka import gram, linear_cka_from_grams
 from .data import GlueTask, glue_task, prediction_values
 from .memory import StudentMemory, TeacherMemory
 from .models import default_backbone, make_student, make_teacher
-from .train import DistillationConfig, DistillationLoss
+from .config import DistillationConfig
+from .train import DistillationLoss
 from .losses import sequence_features
 from .models import run_model
-from .train import METHODS, BASELINES, read_results
 
 # %% auto #0
-__all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'ALTERNATIVES', 'ABLATIONS', 'restoration_rate', 'predictions', 'cka_heatmap',
-           'plot_cka_heatmap', 'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences',
-           'significance', 'run_labels', 'seed_scores', 'results_table', 'best_baseline', 'glue_table',
-           'ablation_table', 'fsd_report', 'median_times', 'cost_table']
+__all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'restoration_rate', 'predictions', 'cka_heatmap', 'plot_cka_heatmap',
+           'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences', 'median_times',
+           'cost_table']
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
@@ -131,133 +129,6 @@ def plot_relation_differences(log_history: list[dict], axes=None, label: str | N
         ax.plot([r['step'] for r in rows], [r[f'rd_{s}_{p}'] for r in rows], marker='.', label=label)
         ax.set(title=f'RD {s}, {p}', xlabel='step')
     return axes
-
-# %% ../nbs/06_evaluate.ipynb #8f3648fc
-ALTERNATIVES = ('greater', 'two-sided', 'less')
-
-def significance(a, b, alternative: str = 'greater') -> dict:
-    """t-test of scores `a` (e.g. FSD over seeds) against `b` (a baseline) for a fixed `alternative`: 'greater' (a
-    better than b, one-sided), 'two-sided' or 'less'. Scores given as {seed: score} dicts with the same seeds (at least
-    two) are paired (`ttest_rel`); otherwise, or given as lists, Welch's two-sample test (`ttest_ind`, unequal variances)."""
-    if alternative not in ALTERNATIVES: raise ValueError(f"unknown alternative {alternative!r}; choose one of {ALTERNATIVES}.")
-    paired = isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) and len(a) >= 2
-    keys = sorted(a, key=str) if paired else None
-    x = np.asarray([a[k] for k in keys] if paired else list(a.values() if isinstance(a, dict) else a), dtype=float)
-    y = np.asarray([b[k] for k in keys] if paired else list(b.values() if isinstance(b, dict) else b), dtype=float)
-    test = 'paired' if paired else 'welch'
-    undefined = lambda why: dict(t=float('nan'), p=float('nan'), alternative=alternative, test=test, undefined=why)
-    if len(x) < 2 or len(y) < 2: return undefined('fewer than 2 scores')
-    if paired and np.ptp(x - y) == 0 and x[0] == y[0]: return undefined('equal scores at every seed')
-    if not paired and np.ptp(x) == 0 and np.ptp(y) == 0: return undefined('no variance on either side')
-    result = (ttest_rel(x, y, alternative=alternative) if paired
-              else ttest_ind(x, y, equal_var=False, alternative=alternative))
-    return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative, test=test)
-
-# %% ../nbs/06_evaluate.ipynb #80397164
-def _main_score(record: dict) -> float:
-    task, dev = glue_task(record['task']), record['dev']
-    return dev[next(k for k in dev if k.endswith(task.main_metric) and not k.startswith('mismatched'))]
-
-# settings that follow the seed within one variant, and teacher_cache, which changes speed, never results
-_PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher', 'teacher_cache')
-# settings that records made before they existed lack, at the value the code then used: runs made before the unbiased
-# CKA got its own loss form (1 - CKA) used -log|CKA| and are reported apart from those after
-_BEFORE_RECORDED = dict(cka_loss='-log|cka|')
-
-def run_labels(records: list[dict]) -> list[str]:
-    "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
-    settings = [{k: v for k, v in {**_BEFORE_RECORDED, **r.get('hyperparameters', {})}.items() if k not in _PER_RUN}
-                for r in records]
-    by_method = {}
-    for r, s in zip(records, settings): by_method.setdefault(r['method'], []).append(s)
-    varying = {m: sorted({k for s in ss for k in s.keys() | ss[0].keys() if s.get(k) != ss[0].get(k)})
-               for m, ss in by_method.items()}
-    return [r['method'] + (' (' + ', '.join(f"{k}={s.get(k)}" for k in varying[r['method']]) + ')' if varying[r['method']] else '')
-            for r, s in zip(records, settings)]
-
-def _method_of(label: str) -> str: return label.split(' (')[0]
-
-def seed_scores(records: list[dict]) -> dict:
-    """{task: {label: {(seed, teacher): main metric}}} from result records (a later record of a seed replaces an earlier
-    one). Two methods' scores pair up when they have the same keys: the same seeds, each with the same teacher."""
-    table = {}
-    for r, label in zip(records, run_labels(records)):
-        key = (r['seed'], r.get('hyperparameters', {}).get('teacher'))
-        table.setdefault(r['task'], {}).setdefault(label, {})[key] = _main_score(r)
-    return table
-
-def results_table(records: list[dict]) -> dict:
-    "{task: {label: [main metric per seed]}} from result records (a later record of the same seed replaces an earlier one)."
-    return {t: {m: list(seeds.values()) for m, seeds in ms.items()} for t, ms in seed_scores(records).items()}
-
-def best_baseline(scores: dict) -> str | None:
-    "The baseline with the highest mean among `scores` ({label: [scores]}); `none` only if nothing else ran."
-    candidates = ([m for m in scores if _method_of(m) in BASELINES and _method_of(m) != 'none']
-                  or [m for m in scores if _method_of(m) == 'none'])
-    return max(candidates, key=lambda m: np.mean(scores[m])) if candidates else None
-
-def _mean_std(scores) -> str:
-    return f"{np.mean(scores):.2f} ± {np.std(scores, ddof=1) if len(scores) > 1 else 0.:.2f}"
-
-def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 'greater') -> str:
-    """Markdown table: methods × tasks, mean ± std over seeds, best in bold, and the p-value of `fsd_method` against the
-    best baseline (`significance`: paired over matched seeds, else Welch's; the test is named in the cell)."""
-    by_seed = seed_scores(records)
-    table = results_table(records)
-    tasks = list(table)
-    methods = sorted({m for t in tasks for m in table[t]}, key=lambda m: (list(METHODS).index(_method_of(m)), m))
-    best = {t: max(table[t], key=lambda m: np.mean(table[t][m])) for t in tasks}
-    header = '| method | ' + ' | '.join(f"{t} ({glue_task(t).main_metric})" for t in tasks) + ' |'
-    lines = [header, '|' + '---|' * (len(tasks) + 1)]
-    for m in methods:
-        cells = [('**' + _mean_std(table[t][m]) + '**' if best[t] == m else _mean_std(table[t][m])) if m in table[t] else ''
-                 for t in tasks]
-        lines.append(f"| {m} | " + ' | '.join(cells) + ' |')
-    bases = {t: best_baseline(table[t]) for t in tasks}
-    for f in [m for m in methods if _method_of(m) == fsd_method] or [fsd_method]:
-        p_cells = []
-        for t, base in bases.items():
-            if f not in table[t] or not base: p_cells.append(''); continue
-            test = significance(by_seed[t][f], by_seed[t][base], alternative)
-            p_cells.append(f"n/a (vs {base}, {test['test']}: {test['undefined']})" if 'undefined' in test
-                           else f"{test['p']:.4f} (vs {base}, {test['test']})")
-        lines.append(f"| p-value ({f}, {alternative}) | " + ' | '.join(p_cells) + ' |')
-    return '\n'.join(lines)
-
-ABLATIONS = {'w/o LG': 'fsd_i', 'w/o IG': 'fsd_l', 'w/o IL': 'fsd_g', 'w/o G': 'fsd_il'}
-
-def ablation_table(records: list[dict]) -> str:
-    "Markdown Table 4: reduction rate (%) of each ablation's mean score relative to full FSD, per task."
-    table = results_table(records)
-    tasks = [t for t in table if 'fsd' in table[t]]
-    lines = ['| ablation | ' + ' | '.join(tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
-    for name, method in ABLATIONS.items():
-        cells = []
-        for t in tasks:
-            full = np.mean(table[t]['fsd'])
-            cells.append(f"{100 * (full - np.mean(table[t][method])) / full:.2f}" if method in table[t] else '')
-        lines.append(f"| {name} ({method}) | " + ' | '.join(cells) + ' |')
-    return '\n'.join(lines)
-
-# %% ../nbs/06_evaluate.ipynb #4b920972
-def fsd_report(
-    *files: str,  # results files (.jsonl) written by fsd-sweep
-    alternative: str = 'greater',  # the t-test's alternative, fixed beforehand: greater (FSD better, one-sided) or two-sided
-):
-    "Print the paper-style result table (mean ± std, best in bold, p-value) and the ablation table of results files."
-    if alternative not in ALTERNATIVES: raise ValueError(f"unknown alternative {alternative!r}; choose one of {ALTERNATIVES}.")
-    records = [r for f in files for r in read_results(f, missing_ok=False)]
-    if not records: raise SystemExit(f"fsd-report: no results in {', '.join(files) or '(no files given)'}.")
-    print(glue_table(records, alternative=alternative))
-    if any(r['method'] in ABLATIONS.values() for r in records) and any(r['method'] == 'fsd' for r in records):
-        print(); print(ablation_table(records))
-
-def _fsd_report_main():
-    from fsd_nb.train import command_parser
-    parser = command_parser(fsd_report)
-    args = parser.parse_args()
-    try: fsd_report(*args.files, alternative=args.alternative)
-    except (FileNotFoundError, ValueError) as e: parser.exit(2, f"fsd-report: error: {e}\n")
 
 # %% ../nbs/06_evaluate.ipynb #8660a133
 def median_times(functions: dict, min_run_time: float = 1.0, rounds: int = 1) -> dict:

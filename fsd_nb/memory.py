@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/memory.html.md"""
 
 # %% ../nbs/04_memory.ipynb #f49eb8c5
 from __future__ import annotations
-import math, os, tempfile, time
+import math, time
 from dataclasses import dataclass, field
 from pathlib import Path
 import torch
@@ -14,10 +14,11 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 from .losses import FEATURE_KINDS, sequence_features
 from .teacher_cache import teacher_outputs
+from .records import write_atomically
 
 # %% auto #0
-__all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'write_atomically', 'TeacherMemory', 'check_memory_fits', 'memory_features',
-           'build_teacher_memory', 'StudentMemory', 'student_memory_from_teacher_clusters']
+__all__ = ['kmeans_plus_plus', 'StreamingKMeans', 'TeacherMemory', 'check_memory_fits', 'memory_features', 'build_teacher_memory',
+           'StudentMemory', 'student_memory_from_teacher_clusters']
 
 # %% ../nbs/04_memory.ipynb #48ba9e5a
 def _squared_distances(x: Tensor, centroids: Tensor) -> Tensor:
@@ -156,28 +157,6 @@ class StreamingKMeans:
     def inertia(self, x: Tensor) -> float:
         "Sum of squared distances of the rows of `x` to their closest centroid."
         return float(self.assign(x)[1].sum())
-
-# %% ../nbs/04_memory.ipynb #05338980
-def _umask() -> int:
-    "The process's umask (read by setting it, then putting it back)."
-    mask = os.umask(0o022); os.umask(mask)
-    return mask
-
-def write_atomically(path: str | Path, write):
-    """Call `write(temporary_path)`, then rename the file to `path`: a failure leaves any earlier file intact and no temporary file.
-
-    The file gets the permissions of the file it replaces, or those of any new file (the umask's), not the
-    owner-only 0600 of a temporary file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
-    os.close(fd)
-    try:
-        write(staging)
-        os.chmod(staging, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
-        os.replace(staging, path)
-    finally:
-        if os.path.exists(staging): os.remove(staging)
 
 # %% ../nbs/04_memory.ipynb #eab9f952
 @dataclass

@@ -6,9 +6,8 @@ Docs: https://fsd-nb.github.io/fsd_nb/teachers.html.md"""
 
 # %% ../nbs/04a_teachers.ipynb #5af45633
 from __future__ import annotations
-import difflib, itertools, json, os, platform, shlex, shutil, subprocess, sys, time
+import difflib, itertools, json, os, shutil, sys, time
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 import torch
 import transformers
@@ -17,85 +16,13 @@ from transformers.trainer_callback import ProgressCallback
 from transformers.trainer_utils import get_last_checkpoint
 from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics
 from .models import default_backbone, load_tokenizer, make_teacher
-from .memory import write_atomically
+from .records import _write_json_atomic, read_results, append_result, check_writable, provenance, portable_command
 
 # %% auto #0
-__all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'machine_description', 'portable_command',
-           'provenance', 'read_results', 'append_result', 'check_writable', 'prepare_glue', 'check_training_budget',
+__all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'prepare_glue', 'check_training_budget',
            'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'LabelledProgress', 'label_progress',
            'teacher_id', 'finetune_teacher', 'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher',
            'teacher_record', 'teacher_directory']
-
-# %% ../nbs/04a_teachers.ipynb #0e566758
-def _git_commit() -> str | None:
-    "The commit of the fsd_nb checkout in use ('-dirty' with uncommitted changes); None for an installed release."
-    import fsd_nb
-    try:
-        root = Path(fsd_nb.__file__).resolve().parents[1]
-        commit = subprocess.run(['git', '-C', str(root), 'rev-parse', 'HEAD'], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(['git', '-C', str(root), 'status', '--porcelain', '--untracked-files=no'],
-                               capture_output=True, text=True, check=True).stdout.strip()
-        return commit + ('-dirty' if dirty else '')
-    except Exception: return None
-
-def machine_description() -> str:
-    "Processor, cores and GPU of this machine, and the torch version."
-    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no GPU'
-    return f"{platform.machine()} {os.cpu_count()} cores, {gpu}, torch {torch.__version__}, {platform.platform()}"
-
-def portable_command(command: str | None = None) -> str:
-    "The command (default: this process's, by the program's name) with the home directory written `~`: records hold no user's paths."
-    command = command or ' '.join(shlex.quote(a) for a in [Path(sys.argv[0]).name, *sys.argv[1:]])
-    return command.replace(str(Path.home()), '~') if str(Path.home()) not in ('/', '') else command
-
-def provenance(command: str | None = None) -> dict:
-    "How a record was made: command (default: this process's), commit, machine, torch threads, date (UTC)."
-    return dict(command=portable_command(command), git_commit=_git_commit(),
-                machine=machine_description(), torch_threads=torch.get_num_threads(),
-                date=datetime.now(timezone.utc).isoformat(timespec='seconds'))
-
-# %% ../nbs/04a_teachers.ipynb #97f26161
-def read_results(path: str | Path, missing_ok: bool = True) -> list[dict]:
-    """The records of a results file (one JSON object per line); a missing file has none, or is an error if not `missing_ok`.
-
-    A line that is not a JSON object (a run killed mid-write, a bad byte) is reported on stderr with the file and
-    line number and skipped: the other records still count."""
-    path = Path(path)
-    if not path.is_file():
-        if missing_ok: return []
-        raise FileNotFoundError(f"no results file {path}" + (" (it is a directory)" if path.is_dir() else "") +
-                                ": give the .jsonl files that fsd-sweep wrote, e.g. data/results/<name>.jsonl.")
-    records = []
-    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
-        try: record = json.loads(raw.decode('utf-8')) if raw.strip() else None
-        except UnicodeDecodeError as e: problem = f"not UTF-8 text (byte {raw[e.start]:#04x} at column {e.start + 1})"
-        except json.JSONDecodeError as e: problem = f"not a JSON record ({e.msg} at column {e.colno}; truncated?)"
-        else:
-            if record is None: continue
-            if isinstance(record, dict): records.append(record); continue
-            problem = f"a JSON {type(record).__name__}, not a record"
-        print(f"fsd_nb: skipping {path}, line {number}: {problem}.", file=sys.stderr)
-    return records
-
-def append_result(path: str | Path, record: dict):
-    "Append `record` as one JSON line to `path`, atomically: the file holds the old lines and the new one, or only the old."
-    path = Path(path)
-    old = path.read_text() if path.is_file() else ''
-    if old and not old.endswith('\n'): old += '\n'
-    def write(staging):
-        with open(staging, 'w') as f:
-            f.write(old + json.dumps(record, default=str) + '\n')
-            f.flush(); os.fsync(f.fileno())
-    write_atomically(path, write)
-
-def check_writable(path: str | Path):
-    "Raise a ValueError now, before any training, if a records file cannot be created or appended to."
-    path = Path(path)
-    folder = next((p for p in [path.parent, *path.parent.parents] if p.exists()), Path('.'))
-    target = path if path.exists() else folder
-    if not os.access(target, os.W_OK) or (not path.exists() and not os.access(folder, os.X_OK)):
-        raise ValueError(f"cannot write the records file {path}: {target} is not writable. "
-                         f"Choose another location or fix its permissions.")
 
 # %% ../nbs/04a_teachers.ipynb #5e1cfa45
 def prepare_glue(task: str | GlueTask, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
@@ -133,9 +60,6 @@ def resolve_backbone(name: str | None) -> str:
 def _backbone_tag(backbone: str) -> str: return backbone_name(backbone).rstrip('/').replace('/', '_').replace(':', '_')
 
 # %% ../nbs/04a_teachers.ipynb #084b7f34
-def _write_json_atomic(path: Path, data):
-    write_atomically(path, lambda staging: Path(staging).write_text(json.dumps(data, indent=1, default=str)))
-
 def _training_arguments(out_dir, seed, epochs, batch_size, learning_rate, max_steps, **kwargs):
     "fsd_nb's `TrainingArguments`: checkpoint, evaluate and log every epoch, keep one checkpoint; `kwargs` override any of it."
     options = dict(remove_unused_columns=True, report_to='none', save_strategy='epoch', save_total_limit=1,

@@ -1,4 +1,4 @@
-"""Teacher fine-tuning, one `transformers.Trainer` for every distillation method, the command-line entry points, resumable sweeps and several GPUs.
+"""One `transformers.Trainer` for every distillation method, `distill` for one run from teacher to saved student, any `TrainingArguments` option, and several GPUs.
 
 Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 
@@ -6,131 +6,32 @@ Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #33ed317c
 from __future__ import annotations
-import argparse, dataclasses, difflib, hashlib, inspect, json, os, platform, shlex, shutil, subprocess, sys, time
-from dataclasses import dataclass, asdict
+import dataclasses, difflib, json, shutil, time
+from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
-import torch, yaml
+import torch
 import torch.distributed as dist
 from torch import Tensor, nn
 import transformers
 from transformers import Trainer, TrainingArguments
 from transformers.modeling_outputs import SequenceClassifierOutput
 from transformers.trainer_utils import get_last_checkpoint
-from fastcore.script import anno_parser
-from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics, check_padding
-from .models import (default_backbone, load_tokenizer, make_teacher, load_teacher, make_student, run_model,
-                           pkd_layer_map)
-from .losses import CKA_LOSSES, FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features, FEATURE_KINDS, DISTANCE_KINDS
-from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits, write_atomically,
+from .data import GlueTask, glue_task, glue_collator, glue_metrics
+from .models import default_backbone, load_tokenizer, load_teacher, make_student, run_model, pkd_layer_map
+from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features
+from .records import write_atomically, _write_json_atomic, read_results, provenance
+from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits,
                            student_memory_from_teacher_clusters)
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
-from .teachers import (read_results, append_result, check_writable, prepare_glue, finetune_teacher, select_teacher,
-                             selected_teacher, teacher_directory, teachers_file, check_training_budget, provenance, portable_command,
-                             machine_description, backbone_name, PACKAGED_BACKBONE, ElapsedTime, label_progress, _training_arguments, _evaluate,
-                             _write_json_atomic)
+from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teachers_file,
+                             check_training_budget, backbone_name, PACKAGED_BACKBONE, ElapsedTime, label_progress, _training_arguments, _evaluate)
+from .config import DistillationConfig, _identity, _config_hash
 
 # %% auto #0
-__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB',
-           'DistillationConfig', 'gather_batch', 'teacher_cache_kinds', 'DistillationLoss', 'NonFiniteLossError',
-           'DistillationTrainer', 'student_model_card', 'check_training_args', 'training_arguments_from', 'distill',
-           'read_config', 'command_arguments', 'command_parser', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
-
-# %% ../nbs/05_train.ipynb #b913978b
-METHODS = {
-    'none': "the student fine-tuned on the task alone (noDS)",
-    'vkd': "vanilla knowledge distillation of the output distribution",
-    'pkd': "VKD + patient KD of intermediate [CLS] states (Sun et al. 2019)",
-    'rkd': "VKD + relational KD: distances and angles between samples (Park et al. 2019)",
-    'minilm': "VKD + last-layer attention and value-relation transfer (Wang et al. 2020)",
-    'fsd_i': "VKD + FSD intra-feature structure",
-    'fsd_l': "VKD + FSD local inter-feature structure",
-    'fsd_g': "VKD + FSD global inter-feature structure (teacher memory)",
-    'fsd_il': "VKD + FSD intra and local structures (FSD w/o G)",
-    'fsd': "VKD + all three FSD structures",
-}
-BASELINES = ('none', 'vkd', 'pkd', 'rkd', 'minilm')
-_FSD_STRUCTURES = dict(fsd_i='i', fsd_l='l', fsd_g='g', fsd_il='il', fsd='ilg')
-STUDENT_MEMORY_INITS = ('features', 'random')
-
-# %% ../nbs/05_train.ipynb #2240bd78
-@dataclass
-class DistillationConfig:
-    "Every setting of a distillation run: method, loss weights, structure options and training schedule."
-    method: str = 'fsd'
-    alpha: float = 0.5            # weight of the task loss against the KD term
-    temperature: float = 2.0      # τ of the KD term
-    beta: float = 1.0             # weight of the method's loss (Eq. 3)
-    gamma_i: float = 1.0          # intra-feature weight (Eq. 11)
-    gamma_l: float = 1.0          # local inter-feature weight
-    gamma_g: float = 1.0          # global inter-feature weight
-    gamma_m: float = 0.5          # Euclidean vs cosine relations in the global structure (Eq. 10)
-    unbiased: bool = False        # unbiased HSIC estimator in every CKA
-    cka_loss: str | None = None   # loss of a CKA: '-log|cka|' (paper; default when biased) or '1-cka' (default when unbiased)
-    mask_padding: bool = True     # leave padding tokens out of the structures (the paper keeps them: False)
-    global_feature: str = 'flatten'  # teacher-memory feature: 'flatten' (paper) or 'pooled'
-    global_distance: str = 'normalized'  # F^E_Mh on distances divided by their mean, or 'raw' (paper's Eq. 9)
-    student_memory_init: str = 'features'  # 'features': student features of the teacher's clusters; 'random': N(0, 1)
-    memory_init_samples: int | None = 2048  # training samples that start the student memory (None: all)
-    n_centroids: int | None = None   # |C|; None: 100, or 300 for QQP and MNLI
-    memory_epochs: int = 3        # clustering epochs of the teacher memory
-    rkd_distance_weight: float = 25.
-    rkd_angle_weight: float = 50.
-    learning_rate: float = 5e-5
-    epochs: float = 3.
-    batch_size: int = 32
-    max_length: int = 128
-    padding: str = 'dynamic'      # each batch to its longest example, or 'max_length' (the paper)
-    student_layers: int | None = None  # None: half of the teacher's layers (BERT-base 12 -> BERT6)
-    teacher_cache: bool = True    # read the teacher's outputs from its cache instead of running it (same values)
-    preset: str | None = None     # the named preset these settings started from, if any (see PRESETS)
-
-    def validate(self, task: GlueTask | None = None) -> 'DistillationConfig':
-        "Raise a ValueError for an unknown method or contradictory settings; fill in task-dependent defaults."
-        if self.method not in METHODS:
-            raise ValueError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}.")
-        if self.global_feature not in FEATURE_KINDS:
-            raise ValueError(f"unknown global_feature {self.global_feature!r}; choose one of {FEATURE_KINDS}.")
-        if self.global_distance not in DISTANCE_KINDS:
-            raise ValueError(f"unknown global_distance {self.global_distance!r}; choose one of {DISTANCE_KINDS}.")
-        if self.student_memory_init not in STUDENT_MEMORY_INITS:
-            raise ValueError(f"unknown student_memory_init {self.student_memory_init!r}; choose one of {STUDENT_MEMORY_INITS}.")
-        if self.memory_init_samples is not None and self.memory_init_samples < 1:
-            raise ValueError(f"memory_init_samples must be a positive number of samples (or None for all), "
-                             f"got {self.memory_init_samples}.")
-        if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must lie in [0, 1], got {self.alpha}.")
-        if self.temperature <= 0: raise ValueError(f"temperature must be positive, got {self.temperature}.")
-        check_padding(self.padding)
-        if self.cka_loss is None: self.cka_loss = '1-cka' if self.unbiased else '-log|cka|'
-        if self.cka_loss not in CKA_LOSSES:
-            raise ValueError(f"unknown cka_loss {self.cka_loss!r}; choose one of {', '.join(CKA_LOSSES)}.")
-        if self.preset is not None and self.preset not in PRESETS:
-            raise ValueError(f"unknown preset {self.preset!r}; the presets are {', '.join(PRESETS)}.")
-        if self.uses('g') and self.global_feature == 'flatten' and self.padding == 'dynamic' and not self.mask_padding:
-            raise ValueError("without mask_padding, flattened global features include the padding tokens' states, which "
-                             "only a fixed length defines: set padding='max_length' (the paper), mask_padding=True, "
-                             "or global_feature='pooled'.")
-        if self.n_centroids is None and task is not None:
-            self.n_centroids = 300 if task.name in ('QQP', 'MNLI') else 100
-        return self
-
-    @classmethod
-    def from_preset(cls, name: str, **overrides) -> 'DistillationConfig':
-        "The settings of preset `name` (see `PRESETS`), with `overrides` on top; records the preset's name."
-        if name not in PRESETS: raise ValueError(f"unknown preset {name!r}; the presets are {', '.join(PRESETS)}.")
-        return cls(**{**PRESETS[name], **overrides, 'preset': name})
-
-    def uses(self, structure: str) -> bool:
-        "Whether the method uses FSD structure 'i', 'l' or 'g'."
-        return structure in _FSD_STRUCTURES.get(self.method, '')
-
-# %% ../nbs/05_train.ipynb #05ac464c
-PRESETS = {
-    'paper': dict(padding='max_length', mask_padding=False, global_distance='raw', student_memory_init='random',
-                  global_feature='flatten', unbiased=False, alpha=0.5, temperature=5.0, beta=30.0, gamma_i=1.0,
-                  gamma_l=1.0, gamma_g=1.0, gamma_m=0.5, learning_rate=5e-5, epochs=3.0, batch_size=32, max_length=128,
-                  memory_epochs=3),
-}
+__all__ = ['PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB', 'gather_batch', 'teacher_cache_kinds', 'DistillationLoss',
+           'NonFiniteLossError', 'DistillationTrainer', 'student_model_card', 'check_training_args',
+           'computing_options', 'check_run_options', 'training_arguments_from', 'distill']
 
 # %% ../nbs/05_train.ipynb #66d02dd3
 def _world_size() -> int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
@@ -222,7 +123,7 @@ class DistillationLoss(nn.Module):
         return loss, terms, student
 
 # %% ../nbs/05_train.ipynb #a56ab0bb
-class NonFiniteLossError(RuntimeError):
+class NonFiniteLossError(FloatingPointError):
     "Training produced a NaN or infinite loss or gradient."
 
 class DistillationTrainer(Trainer):
@@ -286,15 +187,6 @@ class DistillationTrainer(Trainer):
             logs.update({f'loss_{k}': round(float(v) / self._term_steps, 6) for k, v in self._term_sums.items()})
             self._term_sums, self._term_steps = {}, 0
         super().log(logs, *args, **kwargs)
-
-# %% ../nbs/05_train.ipynb #5cf7d864
-_SPEED_ONLY = ('teacher_cache',)  # settings that change how fast a run is, never what it computes
-
-def _identity(settings: dict) -> dict:
-    "The settings that make a run what it is: all but the speed-only ones."
-    return {k: v for k, v in settings.items() if k not in _SPEED_ONLY}
-
-def _config_hash(d: dict) -> str: return hashlib.sha1(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 # %% ../nbs/05_train.ipynb #2a2114d9
 def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, seed):
@@ -432,6 +324,18 @@ def check_training_args(options: dict | None) -> dict:
     if 'eval_steps' in options: options.setdefault('eval_strategy', 'steps')
     return options
 
+def computing_options(trainer_options: dict) -> dict:
+    "The `TrainingArguments` options that change what a run computes (all but `TRAINER_SPEED_ONLY`): part of its identity."
+    return {k: v for k, v in trainer_options.items() if k not in TRAINER_SPEED_ONLY}
+
+def check_run_options(config: DistillationConfig, max_steps: int = -1, teacher_max_steps: int = -1, save_steps: int | None = None,
+                      training_args: dict | None = None) -> dict:
+    "Check a run's step budgets, checkpoint interval and `TrainingArguments` options before anything trains; the options, checked."
+    check_training_budget(max_steps, config.epochs, config.learning_rate)
+    check_training_budget(teacher_max_steps, prefix='teacher_')
+    if save_steps is not None and save_steps < 1: raise ValueError(f"save_steps must be a number of steps >= 1, got {save_steps}.")
+    return check_training_args(training_args)
+
 def training_arguments_from(argv: list[str], own_options=()) -> dict:
     "The `TrainingArguments` options on a command line (`--logging_steps 10` or `--logging-steps 10`) as {name: value}."
     parser = transformers.HfArgumentParser(TrainingArguments)
@@ -462,11 +366,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     or, with `save_steps`, every that many steps; a finished run's checkpoints are removed."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
-    check_training_budget(max_steps, config.epochs, config.learning_rate)
-    check_training_budget(teacher_max_steps, prefix='teacher_')
-    if save_steps is not None and save_steps < 1: raise ValueError(f"save_steps must be a number of steps >= 1, got {save_steps}.")
-    trainer_options = check_training_args(training_args)
-    computing = {k: v for k, v in trainer_options.items() if k not in TRAINER_SPEED_ONLY}  # part of what the run is
+    trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, training_args)
+    computing = computing_options(trainer_options)  # part of what the run is
     backbone = str(backbone or default_backbone())
     start, origin = time.time(), provenance(command)  # the code that runs is the code at the start
     teacher_dir, teacher_seed = _teacher_of_run(task, teacher, backbone, out_dir, data_dir, config.max_length,
@@ -527,311 +428,3 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         _write_json_atomic(run_dir / 'fsd_result.json', record)
         for checkpoint in run_dir.glob('checkpoint-*'): shutil.rmtree(checkpoint, ignore_errors=True)
     return record
-
-# %% ../nbs/05_train.ipynb #3e712011
-def read_config(path: str | Path) -> dict:
-    "The options in a YAML or JSON config file: a mapping of option names (as on the command line, - or _) to values."
-    path = Path(path).expanduser()
-    if not path.is_file(): raise FileNotFoundError(f"no config file {path}.")
-    try: values = yaml.safe_load(path.read_text(encoding='utf-8'))
-    except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML or JSON: {e}") from None
-    if values is None: return {}
-    if not isinstance(values, dict): raise ValueError(f"{path} must hold a mapping of option names to values, not a {type(values).__name__}.")
-    return {str(k).replace('-', '_'): v for k, v in values.items()}
-
-def _takes_training_args(func) -> bool: return any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values())
-
-def _option_value(action, value):
-    "A config file's value as the parser would have given it: lists become comma-separated text for text options."
-    if isinstance(value, (list, tuple)): value = ','.join(map(str, value))
-    if action.nargs == 0: return bool(value)  # a flag
-    return value if value is None or action.type is None else action.type(value)
-
-def command_arguments(func, argv: list[str]) -> dict:
-    """The keyword arguments of `func` from a command line: its defaults, then a --preset, then a --config file, then
-    the options typed (each overrides the ones before). A `func` taking `**training_args` also gets any
-    `TrainingArguments` option, from the file or the command line. Bad options are a ValueError naming them."""
-    def dashes(a):
-        if not a.startswith('--'): return a
-        name, eq, value = a.partition('=')
-        return name.replace('_', '-') + eq + value
-    parser = command_parser(func)
-    argv = [dashes(a) for a in argv]
-    config_at = next((i for i, a in enumerate(argv) if a == '--config' or a.startswith('--config=')), None)
-    file_values = {}
-    if config_at is not None:
-        path = argv[config_at].partition('=')[2] or (argv[config_at + 1] if config_at + 1 < len(argv) else '')
-        file_values = read_config(path)
-    actions = {a.dest: a for a in parser._actions if a.dest not in ('help', 'pdb', 'xtra', 'config')}
-    for dest, action in actions.items():  # a positional given by the file need not be typed
-        if not action.option_strings and dest in file_values:
-            action.nargs, action.default, action.required = '?', _option_value(action, file_values[dest]), False
-    namespace, rest = parser.parse_known_args(argv)
-    args = {k: v for k, v in vars(namespace).items() if k in actions}
-    typed = {a.dest for a in parser._actions for o in a.option_strings if any(x.split('=')[0] == o for x in argv)}
-    training = {}
-    for name, value in file_values.items():
-        if name in actions:
-            if name not in typed and actions[name].option_strings: args[name] = _option_value(actions[name], value)
-        elif _takes_training_args(func) and name in {f.name for f in dataclasses.fields(TrainingArguments)}:
-            training[name] = value
-        else:
-            close = difflib.get_close_matches(name, list(actions), n=1)
-            raise ValueError(f"{path}: unknown key {name!r}" + (f"; did you mean {close[0]!r}?" if close else
-                             f"; the keys are the options of {parser.prog}" + (" and of TrainingArguments." if _takes_training_args(func) else ".")))
-    if rest:
-        if not _takes_training_args(func): raise ValueError(f"unrecognized arguments: {' '.join(rest)}")
-        training.update(training_arguments_from(rest, [o for a in parser._actions for o in a.option_strings]))
-    if args.get('preset') is not None:
-        if args['preset'] not in PRESETS: raise ValueError(f"unknown preset {args['preset']!r}; the presets are {', '.join(PRESETS)}.")
-        for name, value in PRESETS[args['preset']].items():  # what the preset sets, unless typed or in the config file
-            if name in args and name not in typed and name not in file_values:
-                args[name] = str(value) if isinstance(args[name], str) else value
-    return dict(args, **check_training_args(training))
-
-def _run_command(func, argv=None):
-    "Call `func` with `command_arguments` of `argv` (default: sys.argv): errors and Ctrl-C end in one line, not a traceback."
-    parser = command_parser(func)
-    try: args = command_arguments(func, sys.argv[1:] if argv is None else argv)
-    except (ValueError, FileNotFoundError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
-    try: return func(**args)
-    except (ValueError, FileNotFoundError, NonFiniteLossError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
-    except KeyboardInterrupt:  # one line, not a traceback: checkpoints and records are written atomically
-        parser.exit(130, f"\n{parser.prog}: interrupted. Run the same command to resume from the last checkpoint.\n")
-
-def command_parser(func):
-    """fastcore's parser for `func`, with flags that read naturally: a `--flag` or `--no-flag` says what it does and
-    shows no '(default: True)', which for a `--no-` flag would read as its opposite."""
-    parser = anno_parser(func, prog=func.__name__.replace('_', '-'))
-    if 'preset' in inspect.signature(func).parameters or _takes_training_args(func):  # the commands that run experiments
-        parser.add_argument('--config', metavar='FILE', help="a YAML or JSON file of options (keys: the option names, and "
-                            "TrainingArguments options); options typed on the command line override it")
-    if any(p.kind is p.VAR_KEYWORD for p in inspect.signature(func).parameters.values()):
-        parser.epilog = ("Any option of transformers' TrainingArguments is accepted too, e.g. --report_to tensorboard "
-                         "--logging_steps 10 --gradient_accumulation_steps 2. " + (parser.epilog or ''))
-    for action in parser._actions:
-        if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)) and action.help:
-            action.help = action.help.replace(' (default: True)', '').replace(' (default: False)', '')
-    return parser
-
-# %% ../nbs/05_train.ipynb #e9ad2cc2
-def fsd_finetune(
-    task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
-    backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
-    data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
-    out_dir: str = 'runs',  # where teachers, memories and students are written
-    epochs: float = 3.,  # training epochs (paper: 3)
-    batch_size: int = 32,  # batch size (paper: 32)
-    learning_rate: float = None,  # default 2e-5, 5e-5 for STS-B and WNLI (paper)
-    max_length: int = 128,  # maximum tokens per example (paper: 128)
-    seed: int = 42,  # random seed
-    max_steps: int = -1,  # stop after this many steps (-1: the epochs)
-    train_samples: int = None,  # train on a random subset of this size
-    eval_samples: int = None,  # evaluate on a random subset of this size
-    select: bool = False,  # fine-tune every candidate of --grid, keep the best on dev as the task's teacher
-    grid: str = None,  # with --select: e.g. 'learning_rate=2e-5,5e-5,1e-4;epochs=6' (the default)
-    teachers: str = None,  # with --select: teachers file (default: $FSD_TEACHERS, else data/teachers.jsonl)
-    warmup_ratio: float = 0.1,  # with --select: share of the steps warming the learning rate up
-    patience: int = 2,  # with --select: stop a candidate after this many epochs without improvement on dev
-):
-    "Fine-tune a GLUE teacher and print its dev metrics; with --select, choose the best of a grid of teachers."
-    if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
-    if select:
-        selection = select_teacher(task, backbone, out_dir, data_dir, grid, teachers, seed, batch_size, max_length,
-                                   warmup_ratio, 0., patience, max_steps, train_samples, eval_samples)
-        path = Path(out_dir) / 'teachers' / selection['teacher']
-    else:
-        path = finetune_teacher(task, backbone, out_dir, data_dir, epochs, batch_size, learning_rate, max_length, seed,
-                                max_steps, train_samples, eval_samples)
-    metrics = json.loads((path / 'fsd_teacher.json').read_text())['metrics']
-    print(f"{glue_task(task).name} teacher at {path}: dev " + ', '.join(f"{k} {v:.2f}" for k, v in metrics.items()))
-    return path
-
-def _fsd_finetune_main(): _run_command(fsd_finetune)
-
-# %% ../nbs/05_train.ipynb #32d358e0
-def _format_metrics(metrics: dict | None) -> str:
-    return ', '.join(f"{k} {v:.2f}" for k, v in (metrics or {}).items()) or 'n/a'
-
-def fsd_distill(
-    task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
-    method: str = 'fsd',  # none, vkd, pkd, rkd, minilm, fsd_i, fsd_l, fsd_g, fsd_il or fsd
-    seed: int = 42,  # random seed
-    teacher: str = None,  # teacher directory or id (default: the task's selected teacher, else fine-tune one; 'finetune' forces that)
-    teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
-    backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
-    data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
-    out_dir: str = 'runs',  # where teachers, memories and students are written
-    student_layers: int = None,  # student depth (default: half the teacher's)
-    max_steps: int = -1,  # stop after this many steps (-1: the epochs)
-    train_samples: int = None,  # train on a random subset of this size
-    eval_samples: int = None,  # evaluate on a random subset of this size
-    teacher_max_steps: int = -1,  # steps of teacher fine-tuning when one is trained (-1: 3 epochs)
-    teacher_seed: int = None,  # seed of the teacher (and its memory) to fine-tune or reuse (default: --seed)
-    alpha: float = 0.5,  # VKD: weight of the task loss against the KL term (Eq. 3)
-    temperature: float = 2.0,  # VKD: softmax temperature τ of the KL term (Eq. 3)
-    beta: float = 1.0,  # weight β of the method's loss (FSD, PKD, RKD or MiniLM) added to VKD
-    gamma_i: float = 1.0,  # FSD: weight γi of the intra-feature structure (Eq. 11)
-    gamma_l: float = 1.0,  # FSD: weight γl of the local inter-feature structure (Eq. 11)
-    gamma_g: float = 1.0,  # FSD: weight γg of the global inter-feature structure (Eq. 11)
-    gamma_m: float = 0.5,  # FSD: share γm of the Euclidean relations in the global structure (Eq. 10)
-    unbiased: bool = False,  # use the unbiased HSIC estimator in every CKA
-    cka_loss: str = None,  # loss of a CKA: -log|cka| (the paper; default when biased) or 1-cka (default when unbiased)
-    mask_padding: bool = True,  # padding tokens are left out of the structures; --no-mask-padding keeps them, as the paper
-    global_feature: str = 'flatten',  # teacher-memory feature: flatten (paper) or pooled
-    global_distance: str = 'normalized',  # distances to the memory: normalized (by their mean) or raw (paper)
-    student_memory_init: str = 'features',  # student memory start: features (of the teacher's clusters) or random
-    memory_init_samples: int = 2048,  # training samples that start the student memory
-    n_centroids: int = None,  # |C| (default 100, 300 for QQP and MNLI)
-    memory_epochs: int = 3,  # clustering epochs of the teacher memory
-    learning_rate: float = 5e-5,  # student learning rate
-    epochs: float = 3.,  # student training epochs
-    batch_size: int = 32,  # batch size
-    max_length: int = 128,  # maximum tokens per example
-    padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
-    teacher_cache: bool = True,  # the teacher's outputs are read from its cache; --no-teacher-cache runs the teacher
-    preset: str = None,  # start from a named preset: paper (the options you type override it)
-    bf16: bool = False,  # train in bfloat16 mixed precision (CUDA)
-    fp16: bool = False,  # train in float16 mixed precision (CUDA)
-    save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
-    force: bool = False,  # train a finished run anew into a new record (default: report it)
-    **training_args,  # any further transformers TrainingArguments option, e.g. --report_to tensorboard --logging_steps 10
-):
-    "Distil a GLUE teacher into a student with a method and print the student's dev metrics next to the teacher's."
-    if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
-    config = DistillationConfig(method=method, alpha=alpha, temperature=temperature, beta=beta, gamma_i=gamma_i,
-        gamma_l=gamma_l, gamma_g=gamma_g, gamma_m=gamma_m, unbiased=unbiased, cka_loss=cka_loss, mask_padding=mask_padding,
-        global_feature=global_feature, global_distance=global_distance, student_memory_init=student_memory_init,
-        memory_init_samples=memory_init_samples, n_centroids=n_centroids, memory_epochs=memory_epochs,
-        learning_rate=learning_rate, epochs=epochs, batch_size=batch_size, max_length=max_length,
-        padding=padding, student_layers=student_layers, teacher_cache=teacher_cache, preset=preset)
-    record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                     teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
-                     force=force, training_args=training_args)
-    print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
-          f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
-    return record
-
-def _fsd_distill_main(): _run_command(fsd_distill)
-
-# %% ../nbs/05_train.ipynb #a6df589e
-def run_key(task: str, method: str, seed: int, settings: dict) -> str:
-    "What identifies a run in a results file: task, method, seed and every requested setting."
-    return json.dumps(dict(settings, task=glue_task(task).name, method=method, seed=seed), sort_keys=True, default=str)
-
-# %% ../nbs/05_train.ipynb #e8a2478d
-def _values(text, kind=str, option: str = 'a list') -> list:
-    "The items of a comma-separated option, each converted by `kind`; a bad item is an error naming the option and the item."
-    items = [v.strip() for v in str(text).split(',') if v.strip()]
-    if not items: raise ValueError(f"--{option} is empty: give one or more comma-separated values.")
-    values = []
-    for item in items:
-        try: values.append(kind(item))
-        except ValueError:
-            raise ValueError(f"--{option}: {item!r} is not {'an integer' if kind is int else 'a number'} "
-                             f"(in {text!r}; write e.g. --{option} {'1,2,3' if kind is int else '0.5,1.0'}).") from None
-    return values
-
-def fsd_sweep(
-    name: str,  # results go to <results_dir>/<name>.jsonl
-    tasks: str = 'rte',  # comma-separated GLUE tasks
-    methods: str = 'vkd,fsd',  # comma-separated methods
-    seeds: str = '1,2,3',  # comma-separated seeds
-    alpha: str = '0.5',  # VKD task-loss weights (a comma-separated list, as every option to its right: one run per combination)
-    temperature: str = '2.0',  # VKD temperatures τ
-    beta: str = '1.0',  # weights β of the method's loss
-    gamma_i: str = '1.0',  # FSD intra-feature weights γi
-    gamma_l: str = '1.0',  # FSD local inter-feature weights γl
-    gamma_g: str = '1.0',  # FSD global inter-feature weights γg
-    gamma_m: str = '0.5',  # FSD Euclidean shares γm of the global structure
-    learning_rate: str = '5e-5',  # student learning rates
-    global_distance: str = 'normalized',  # distances to the memory: normalized and/or raw
-    student_memory_init: str = 'features',  # student memory starts: features and/or random
-    budget_min: float = None,  # stop before a run that would end after this many minutes
-    results_dir: str = 'data/results',  # directory of the results files
-    backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
-    data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
-    out_dir: str = 'runs',  # where teachers, memories and students are written
-    student_layers: int = None,  # student depth (default: half the teacher's)
-    max_steps: int = -1,  # stop each run after this many steps (-1: the epochs)
-    train_samples: int = None,  # train on a random subset of this size
-    eval_samples: int = None,  # evaluate on a random subset of this size
-    teacher_max_steps: int = -1,  # steps of teacher fine-tuning when one is trained (-1: 3 epochs)
-    epochs: float = 3.,  # student training epochs
-    batch_size: int = 32,  # batch size
-    max_length: int = 128,  # maximum tokens per example
-    teacher: str = None,  # teacher directory or id for every run (default: each task's selected teacher; 'finetune': one per seed)
-    teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
-    teacher_seed: int = None,  # when fine-tuning: one teacher (and memory) of this seed for every run; default: one per seed
-    n_centroids: int = None,  # |C| (default 100, 300 for QQP and MNLI)
-    memory_epochs: int = 3,  # clustering epochs of the teacher memory
-    unbiased: bool = False,  # use the unbiased HSIC estimator in every CKA
-    cka_loss: str = None,  # loss of a CKA: -log|cka| (the paper; default when biased) or 1-cka (default when unbiased)
-    mask_padding: bool = True,  # padding tokens are left out of the structures; --no-mask-padding keeps them, as the paper
-    padding: str = 'dynamic',  # dynamic (each batch to its longest example) or max_length (the paper)
-    teacher_cache: bool = True,  # the teacher's outputs are read from its cache; --no-teacher-cache runs the teacher
-    preset: str = None,  # start from a named preset: paper (the options you type override it)
-    global_feature: str = 'flatten',  # teacher-memory feature: flatten (paper) or pooled
-    memory_init_samples: int = 2048,  # training samples that start the student memory
-    save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
-    **training_args,  # any further transformers TrainingArguments option for every run, e.g. --report_to tensorboard
-):
-    "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
-    import itertools
-    path = Path(results_dir) / f"{name}.jsonl"
-    grid = {k: _values(v, float, k.replace('_', '-')) for k, v in dict(alpha=alpha, temperature=temperature, beta=beta, gamma_i=gamma_i,
-            gamma_l=gamma_l, gamma_g=gamma_g, gamma_m=gamma_m, learning_rate=learning_rate).items()}
-    grid.update(global_distance=_values(global_distance, option='global-distance'),
-                student_memory_init=_values(student_memory_init, option='student-memory-init'))
-    tasks, methods, seeds = ([glue_task(t).name for t in _values(tasks, option='tasks')], _values(methods, option='methods'),
-                             _values(seeds, int, 'seeds'))
-    def config_of(task, method, values):
-        return DistillationConfig(method=method, **dict(zip(grid, values)), epochs=epochs, batch_size=batch_size,
-            max_length=max_length, n_centroids=n_centroids, memory_epochs=memory_epochs, unbiased=unbiased, cka_loss=cka_loss,
-            mask_padding=mask_padding, padding=padding, teacher_cache=teacher_cache, preset=preset,
-            global_feature=global_feature, memory_init_samples=memory_init_samples,
-            student_layers=student_layers).validate(glue_task(task))
-    check_training_budget(max_steps, epochs); check_training_budget(teacher_max_steps, prefix='teacher_')
-    if save_steps is not None and save_steps < 1: raise ValueError(f"save_steps must be a number of steps >= 1, got {save_steps}.")
-    trainer_options = check_training_args(training_args)
-    check_writable(path)  # before the first run trains, not after
-    chosen = {task: teacher or (selected_teacher(task, backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
-    teacher_of = lambda task, seed: ((task, seed if teacher_seed is None else teacher_seed) if chosen[task] == 'finetune'
-                                     else (task, chosen[task]))
-    # Runs that share a teacher run one after another, the first building the teacher cache for all of them.
-    combos = sorted(itertools.product(tasks, methods, seeds, *grid.values()),
-                    key=lambda c: (tasks.index(c[0]), str(teacher_of(c[0], c[2])[1])))
-    configs = [config_of(task, method, values) for task, method, seed, *values in combos]  # all valid before any run
-    kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
-    done = {r.get('run_key') for r in read_results(path)}
-    shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
-                  eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed,
-                  **({'training_args': computing} if (computing := {k: v for k, v in trainer_options.items()
-                                                                    if k not in TRAINER_SPEED_ONLY}) else {}))
-    start, longest, ran, skipped, current_teacher = time.time(), 0., 0, 0, None
-    for (task, method, seed, *values), config in zip(combos, configs):
-        key = run_key(task, method, seed, _identity(dict(asdict(config), **shared, teacher=chosen[task])))
-        if key in done: skipped += 1; continue
-        if budget_min is not None and (time.time() - start + longest) / 60 > budget_min:
-            print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out; "
-                  f"{ran} run(s) done, {len(combos) - ran - skipped} left. Run the same command to continue.")
-            break
-        if teacher_of(task, seed) != current_teacher:
-            current_teacher = teacher_of(task, seed)
-            sharing = sum(teacher_of(t, s) == current_teacher for t, _, s, *_ in combos)
-            cached = f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if teacher_cache and kinds else ''
-            which = f"teacher of seed {current_teacher[1]}" if chosen[task] == 'finetune' else f"teacher {chosen[task]}"
-            print(f"fsd-sweep: {task} {which}: {sharing} run(s){cached}.", flush=True)
-        began = time.time()
-        record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                         teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
-                         cache_kinds=kinds, teachers=teachers, save_steps=save_steps,
-                         training_args=trainer_options)
-        append_result(path, dict(record, run_key=key))
-        done.add(key); ran += 1
-        longest = max(longest, time.time() - began)
-        print(f"[{ran}] {record['task']} {method} seed {seed}: dev {_format_metrics(record['dev'])}", flush=True)
-    print(f"fsd-sweep {name}: {ran} run(s) finished, {skipped} skipped (already in {path}).")
-    return path
-
-def _fsd_sweep_main(): _run_command(fsd_sweep)

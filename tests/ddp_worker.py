@@ -4,7 +4,8 @@ import sys
 import torch, torch.distributed as dist
 from torch.nn.parallel import DistributedDataParallel
 from fsd_nb.models import load_teacher, make_student
-from fsd_nb.train import DistillationConfig, DistillationLoss
+from fsd_nb.config import DistillationConfig
+from fsd_nb.train import DistillationLoss
 
 backbone, teacher_dir, mask_padding = sys.argv[1], sys.argv[2], sys.argv[3] == 'masked'
 teacher = load_teacher(teacher_dir, 'rte')

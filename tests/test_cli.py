@@ -2,8 +2,7 @@
 import subprocess, sys
 from pathlib import Path
 import pytest
-from fsd_nb.train import command_parser, fsd_finetune, fsd_distill, fsd_sweep
-from fsd_nb.evaluate import fsd_report
+from fsd_nb.experiments import command_parser, fsd_finetune, fsd_distill, fsd_sweep, fsd_report
 from fsd_nb.bench import fsd_bench
 
 BIN = Path(sys.executable).parent

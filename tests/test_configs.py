@@ -2,7 +2,8 @@
 from pathlib import Path
 import pytest
 from fsd_nb.data import glue_task
-from fsd_nb.train import METHODS, command_arguments, fsd_sweep
+from fsd_nb.config import METHODS
+from fsd_nb.experiments import command_arguments, fsd_sweep
 
 CONFIGS = sorted((Path(__file__).resolve().parents[1] / 'configs').glob('*.yaml'))
 

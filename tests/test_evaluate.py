@@ -14,8 +14,8 @@ def test_plots_from_the_package():
 
 def test_run_labels_keep_presets_apart_but_not_the_teacher_cache():
     "A run of the paper preset is a variant of its own; reading the teacher from its cache (speed only) is not."
-    from fsd_nb.evaluate import run_labels
-    from fsd_nb.train import DistillationConfig
+    from fsd_nb.report import run_labels
+    from fsd_nb.config import DistillationConfig
     from dataclasses import asdict
     def record(config, seed):
         return dict(task='RTE', method=config.method, seed=seed, dev={'accuracy': 50.},

@@ -8,7 +8,8 @@ from fsd_nb.data import glue_collator
 from fsd_nb.memory import StudentMemory, TeacherMemory, build_teacher_memory
 from fsd_nb.models import load_tokenizer, make_student, make_teacher, make_tiny_backbone
 from fsd_nb.teacher_cache import TeacherCache, with_cache_index
-from fsd_nb.train import METHODS, DistillationConfig, DistillationLoss, teacher_cache_kinds
+from fsd_nb.config import METHODS, DistillationConfig
+from fsd_nb.train import DistillationLoss, teacher_cache_kinds
 
 MAX_LENGTH = 24
 TEXTS = [("a", None),                                                         # 3 tokens: [CLS] a [SEP]

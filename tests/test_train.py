@@ -4,8 +4,10 @@ from pathlib import Path
 import pytest, torch
 from transformers import TrainerCallback
 from fsd_nb.models import make_tiny_backbone, load_tokenizer, make_student, load_teacher
-from fsd_nb.train import (METHODS, DistillationConfig, DistillationTrainer, distill, finetune_teacher, prepare_glue,
-                          read_results, _training_arguments)
+from fsd_nb.config import METHODS, DistillationConfig
+from fsd_nb.records import read_results
+from fsd_nb.teachers import finetune_teacher, prepare_glue, _training_arguments
+from fsd_nb.train import DistillationTrainer, distill
 from fsd_nb.data import glue_collator
 
 SHARED_GLUE = Path(__file__).resolve().parents[2] / 'shared' / 'glue'  # the development checkout's real GLUE
