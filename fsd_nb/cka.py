@@ -69,13 +69,15 @@ def _upcast(x: Tensor) -> Tensor:
     "`x` in at least float32: float64 stays, every other dtype (half, bfloat16, integers) becomes float32."
     return x if x.dtype in (torch.float32, torch.float64) else x.to(torch.float32)
 
-def _centre_features(x: Tensor, mask: Tensor | None) -> Tensor:
-    "Subtract the mean row (over kept rows) from `x` (..., n, d); dropped rows become zero."
-    if mask is None: return x - x.mean(-2, keepdim=True)
+def _centre_features(x: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor]:
+    "`x` (..., n, d) less its mean row (over kept rows; dropped rows become zero), and that mean (..., 1, d)."
+    if mask is None:
+        mean = x.mean(-2, keepdim=True)
+        return x - mean, mean
     dropped = ~mask.unsqueeze(-1)
     x = x.masked_fill(dropped, 0)
     mean = x.sum(-2, keepdim=True) / mask.sum(-1)[..., None, None]
-    return (x - mean).masked_fill(dropped, 0)
+    return (x - mean).masked_fill(dropped, 0), mean
 
 def _gram_form_is_cheaper(n: int, d1: int, d2: int) -> bool:
     "Gram form costs n²(d1+d2) multiply-adds, feature form n(d1²+d2²+d1·d2)."
@@ -96,18 +98,21 @@ def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool 
     if mask is not None:
         X, Y = X.masked_fill(~mask.unsqueeze(-1), 0), Y.masked_fill(~mask.unsqueeze(-1), 0)
     if gram_form is None: gram_form = _gram_form_is_cheaper(X.shape[-2], X.shape[-1], Y.shape[-1])
-    raw_trace_x, raw_trace_y = X.square().sum((-2, -1)), Y.square().sum((-2, -1))
     # Centre the features before any product: the Gram of centred features is already the centred Gram, without the
     # cancellation of subtracting large means from a large uncentred Gram in float32.
-    Xc, Yc = _centre_features(X, mask), _centre_features(Y, mask)
+    (Xc, mean_x), (Yc, mean_y) = _centre_features(X, mask), _centre_features(Y, mask)
     if gram_form:
         K, L = gram(Xc), gram(Yc)
-        if accumulate is not None: K, L, raw_trace_x, raw_trace_y = (t.to(accumulate) for t in (K, L, raw_trace_x, raw_trace_y))
+        if accumulate is not None: K, L = K.to(accumulate), L.to(accumulate)
         kl, kk, ll, diag_k, diag_l, _, _ = _gram_statistics(K, L, mask)
     else:
         kl = (Xc.mT @ Yc).square().sum((-2, -1))
         kk, ll = gram(Xc.mT).square().sum((-2, -1)), gram(Yc.mT).square().sum((-2, -1))
         diag_k, diag_l = Xc.square().sum(-1), Yc.square().sum(-1)
+    # The raw traces ‖X‖² = ‖Xc‖² + n‖mean‖², from what is already computed: no further pass over the features.
+    n = X.shape[-2] if mask is None else mask.sum(-1).to(diag_k.dtype)
+    raw_trace_x = (diag_k.sum(-1) + n * mean_x.to(diag_k.dtype).square().sum((-2, -1))).detach()
+    raw_trace_y = (diag_l.sum(-1) + n * mean_y.to(diag_l.dtype).square().sum((-2, -1))).detach()
     return kl, kk, ll, diag_k, diag_l, raw_trace_x, raw_trace_y
 
 def _finish_hsic(frobenius: Tensor, diag_a: Tensor, diag_b: Tensor, n: Tensor | int, unbiased: bool) -> Tensor:
