@@ -6,7 +6,9 @@ Docs: https://fsd-nb.github.io/fsd_nb/evaluate.html.md"""
 
 # %% ../nbs/06_evaluate.ipynb #4998c1c3
 from __future__ import annotations
+from pathlib import Path
 import matplotlib.pyplot as plt
+import numpy as np
 import torch
 from torch import Tensor, nn
 import torch.nn.functional as F
@@ -14,9 +16,12 @@ from scipy.stats import pearsonr
 from sklearn.metrics import precision_recall_fscore_support
 from transformers import TrainerCallback
 from .cka import gram, linear_cka_from_grams
-from .data import GlueTask, glue_task, prediction_values
+from torch.utils.data import DataLoader
+from .data import GlueTask, glue_task, prediction_values, glue_collator
 from .memory import StudentMemory, TeacherMemory
-from .models import default_backbone, make_student, make_teacher
+from .models import default_backbone, make_student, make_teacher, load_teacher, load_tokenizer
+from .records import _write_json_atomic
+from .teachers import prepare_glue
 from .config import DistillationConfig
 from .train import DistillationLoss
 from .losses import sequence_features
@@ -24,8 +29,8 @@ from .models import run_model
 
 # %% auto #0
 __all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'restoration_rate', 'predictions', 'cka_heatmap', 'plot_cka_heatmap',
-           'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences', 'median_times',
-           'cost_table']
+           'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences', 'run_analyses',
+           'record_analyses', 'median_times', 'cost_table']
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
@@ -129,6 +134,48 @@ def plot_relation_differences(log_history: list[dict], axes=None, label: str | N
         ax.plot([r['step'] for r in rows], [r[f'rd_{s}_{p}'] for r in rows], marker='.', label=label)
         ax.set(title=f'RD {s}, {p}', xlabel='step')
     return axes
+
+# %% ../nbs/06_evaluate.ipynb #8fe7a941
+def _compact(task: GlueTask, logits) -> str | list[float]:
+    "Predictions in little space: class ids as one string of digits, regression scores rounded to 4 decimals."
+    values = prediction_values(task, logits)
+    return [round(float(v), 4) for v in values] if task.is_regression else ''.join(str(int(v)) for v in values)
+
+def run_analyses(record: dict, out_dir: str | Path, data_dir=None, batch_size: int | None = None, heatmap_batches: int = 10) -> dict:
+    "Predictions, restoration, CKA heat map, relation differences and seconds per step of a finished run, on its dev set (mini-batches of the run's size)."
+    task, settings, out_dir = glue_task(record['task']), record['hyperparameters'], Path(out_dir)
+    batch_size = batch_size or settings['batch_size']
+    model_dir = out_dir / record['model_dir']
+    teacher, student = load_teacher(out_dir / 'teachers' / settings['teacher'], task), load_teacher(model_dir, task)
+    tokenizer = load_tokenizer(model_dir)
+    _, dev = prepare_glue(task, tokenizer, data_dir, settings['max_length'], settings.get('train_samples'),
+                          settings.get('eval_samples'), settings['seed'])  # the run's own dev rows
+    if isinstance(dev, dict): dev = next(iter(dev.values()))  # MNLI: the matched dev set
+    collate = lambda padding: glue_collator(tokenizer, padding, settings['max_length'])
+    teacher_logits = predictions(teacher, DataLoader(dev, batch_size=batch_size, collate_fn=collate('dynamic')))
+    student_logits = predictions(student, DataLoader(dev, batch_size=batch_size, collate_fn=collate('dynamic')))
+    batches = DataLoader(dev, batch_size=min(batch_size, len(dev)), drop_last=True, collate_fn=collate('max_length'))
+    matrix, diagonal = cka_heatmap(teacher, student, batches, heatmap_batches)
+    differences = {f'{s}_{p}': [] for s, p in RD_KINDS}
+    with torch.no_grad():
+        for i, batch in enumerate(batches):
+            if i >= heatmap_batches: break
+            h_t, h_s = run_model(teacher, batch).penultimate, run_model(student, batch).penultimate
+            for s, p in RD_KINDS: differences[f'{s}_{p}'].append(relation_difference(h_t, h_s, s, p))
+    speed = next((log['train_steps_per_second'] for log in reversed(record.get('log_history', []))
+                  if log.get('train_steps_per_second')), None)
+    return dict(dev_rows=len(dev), predictions=dict(teacher=_compact(task, teacher_logits), student=_compact(task, student_logits)),
+                restoration={k: round(v, 4) for k, v in restoration_rate(teacher_logits, student_logits, task).items()},
+                cka_heatmap=[[round(float(v), 4) for v in row] for row in matrix], cka_diagonal=round(diagonal, 4),
+                relation_difference={k: round(float(np.mean(v)), 6) for k, v in differences.items()},
+                seconds_per_step=round(1 / speed, 4) if speed else None)
+
+def record_analyses(record: dict, out_dir: str | Path, data_dir=None, **kwargs) -> dict:
+    "`record` with its `run_analyses` (kwargs passed on), also written to the run's fsd_result.json; computed once."
+    if 'analyses' in record: return record
+    record = dict(record, analyses=run_analyses(record, out_dir, data_dir, **kwargs))
+    _write_json_atomic(Path(out_dir) / record['run_dir'] / 'fsd_result.json', record)
+    return record
 
 # %% ../nbs/06_evaluate.ipynb #8660a133
 def median_times(functions: dict, min_run_time: float = 1.0, rounds: int = 1) -> dict:

@@ -210,6 +210,7 @@ def fsd_distill(
     fp16: bool = False,  # train in float16 mixed precision (CUDA)
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
     force: bool = False,  # train a finished run anew into a new record (default: report it)
+    analyses: bool = True,  # record the run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
     **options,  # every DistillationConfig field (--method fsd --beta 30 ...) and any transformers TrainingArguments option
 ):
     "Distil a GLUE teacher into a student with a method and print the student's dev metrics next to the teacher's."
@@ -220,6 +221,9 @@ def fsd_distill(
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                      teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
                      force=force, training_args=training_args)
+    if analyses:
+        from fsd_nb.evaluate import record_analyses
+        record = record_analyses(record, out_dir, data_dir)
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
@@ -263,11 +267,13 @@ def fsd_sweep(
     teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
     teacher_seed: int = None,  # when fine-tuning: one teacher (and memory) of this seed for every run; default: one per seed
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
+    analyses: bool = True,  # record each run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
     **options,  # every DistillationConfig field but the method, as a comma-separated list (--beta 1,10,30), and any TrainingArguments option for every run
 ):
     "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
     from fsd_nb.train import distill, teacher_cache_kinds, check_run_options, computing_options
     from fsd_nb.teachers import selected_teacher, backbone_name
+    from fsd_nb.evaluate import record_analyses
     path = Path(results_dir) / f"{name}.jsonl"
     listed = {k: o['type'] for k, o in config_options(grid=True).items() if o['listed']}
     grid = {k: _values(v, listed[k], k.replace('_', '-')) for k, v in options.items() if k in listed}
@@ -311,6 +317,7 @@ def fsd_sweep(
                          teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
                          cache_kinds=kinds, teachers=teachers, save_steps=save_steps,
                          training_args=trainer_options)
+        if analyses: record = record_analyses(record, out_dir, data_dir)
         append_result(path, dict(record, run_key=key))
         done.add(key); ran += 1
         longest = max(longest, time.time() - began)
