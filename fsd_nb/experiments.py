@@ -329,6 +329,6 @@ def _fsd_sweep_main(): _run_command(fsd_sweep)
 
 def _fsd_report_main():
     parser = command_parser(fsd_report)
-    args = parser.parse_args()
-    try: fsd_report(*args.files, alternative=args.alternative)
+    args = vars(parser.parse_args())
+    try: fsd_report(*args.pop('files'), **{k: v for k, v in args.items() if k not in ('pdb', 'xtra')})
     except (FileNotFoundError, ValueError) as e: parser.exit(2, f"fsd-report: error: {e}\n")

@@ -13,7 +13,7 @@ from .config import METHODS, BASELINES
 
 # %% auto #0
 __all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_labels', 'seed_scores', 'results_table', 'best_baseline',
-           'glue_table', 'ablation_table', 'fsd_report']
+           'glue_table', 'ablation_table', 'teacher_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -123,15 +123,37 @@ def ablation_table(records: list[dict]) -> str:
         lines.append(f"| {name} ({method}) | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
+# %% ../nbs/07_report.ipynb #e30e2217
+def teacher_table(teachers: list[dict], records: list[dict]) -> str:
+    "Markdown: each task's selected teacher (settings, dev) beside the student alone (`none` runs: mean over seeds) and the gap."
+    selections = {r['task']: r for r in teachers if r.get('kind') == 'selection'}  # a later selection replaces an earlier one
+    candidates = {r['id']: r for r in teachers if r.get('kind') == 'candidate'}
+    alone = {t: s for t, s in results_table([r for r in records if r['method'] == 'none']).items()}
+    lines = ['| task (metric) | selected teacher | teacher dev | student alone (none) | teacher − student |', '|---|---|---|---|---|']
+    for task, selection in selections.items():
+        metric = selection['metric']
+        teacher_score = selection['dev'][metric]
+        chosen = candidates.get(selection['teacher'], {})
+        settings = chosen.get('settings', {})
+        about = (f"lr {settings['learning_rate']:g}, best epoch {chosen['best_epoch']:g} of {settings['epochs']:g}"
+                 if settings else selection['teacher'])
+        students = alone.get(task, {}).get('none', [])
+        student = f"{_mean_std(students)} ({len(students)} seed{'s' * (len(students) != 1)})" if students else 'not run yet'
+        gap = f"{teacher_score - np.mean(students):+.2f}" if students else ''
+        lines.append(f"| {task} ({metric}) | {about} | {teacher_score:.2f} | {student} | {gap} |")
+    return '\n'.join(lines)
+
 # %% ../nbs/07_report.ipynb #4b920972
 def fsd_report(
     *files: str,  # results files (.jsonl) written by fsd-sweep
     alternative: str = 'greater',  # the t-test's alternative, fixed beforehand: greater (FSD better, one-sided) or two-sided
+    teachers: str = None,  # a teachers file (e.g. data/teachers.jsonl): also print each selected teacher beside the student alone
 ):
-    "Print the paper-style result table (mean ± std, best in bold, p-value) and the ablation table of results files."
+    "Print the paper-style result table (mean ± std, best in bold, p-value), the ablation table and, with `teachers`, the teacher table."
     if alternative not in ALTERNATIVES: raise ValueError(f"unknown alternative {alternative!r}; choose one of {ALTERNATIVES}.")
     records = [r for f in files for r in read_results(f, missing_ok=False)]
     if not records: raise SystemExit(f"fsd-report: no results in {', '.join(files) or '(no files given)'}.")
     print(glue_table(records, alternative=alternative))
     if any(r['method'] in ABLATIONS.values() for r in records) and any(r['method'] == 'fsd' for r in records):
         print(); print(ablation_table(records))
+    if teachers: print(); print(teacher_table(read_results(teachers, missing_ok=False), records))

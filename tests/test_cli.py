@@ -1,5 +1,5 @@
 "The five commands: every option has a help text, flags read naturally, and bad input ends in one line."
-import subprocess, sys
+import json, subprocess, sys
 from pathlib import Path
 import pytest
 from fsd_nb.experiments import command_parser, fsd_finetune, fsd_distill, fsd_sweep, fsd_report
@@ -36,3 +36,12 @@ def test_fsd_bench_without_cuda_says_so_in_one_line():
     result = run('fsd-bench', '--device', 'cuda', '--suites', 'losses')
     assert result.returncode == 2 and result.stderr.strip().splitlines() == [
         "fsd-bench: error: --device cuda: this machine has no CUDA device that torch can use; use --device cpu."]
+
+def test_fsd_report_prints_the_teacher_table(tmp_path):
+    results, teachers = tmp_path / 'r.jsonl', tmp_path / 't.jsonl'
+    results.write_text('\n'.join(json.dumps(dict(task='RTE', method=m, seed=s, dev=dict(accuracy=50. + s)))
+                                 for m in ('none', 'vkd') for s in (1, 2)) + '\n')
+    teachers.write_text(json.dumps(dict(kind='selection', task='RTE', teacher='rte-x', metric='accuracy', dev=dict(accuracy=60.))) + '\n')
+    result = run('fsd-report', str(results), '--teachers', str(teachers))
+    assert result.returncode == 0, result.stderr
+    assert '| RTE (accuracy) | rte-x | 60.00 | 51.50 ± 0.71 (2 seeds) | +8.50 |' in result.stdout, result.stdout
