@@ -13,7 +13,7 @@ from .config import METHODS, BASELINES
 
 # %% auto #0
 __all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_labels', 'seed_scores', 'results_table', 'best_baseline',
-           'glue_table', 'ablation_table', 'teacher_table', 'fsd_report']
+           'glue_table', 'ablation_table', 'teacher_table', 'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -135,12 +135,35 @@ def teacher_table(teachers: list[dict], records: list[dict]) -> str:
         teacher_score = selection['dev'][metric]
         chosen = candidates.get(selection['teacher'], {})
         settings = chosen.get('settings', {})
-        about = (f"lr {settings['learning_rate']:g}, best epoch {chosen['best_epoch']:g} of {settings['epochs']:g}"
+        about = (f"lr {settings['learning_rate']:g}, best epoch {chosen['best_epoch']:g} of up to {settings['epochs']:g}"
                  if settings else selection['teacher'])
         students = alone.get(task, {}).get('none', [])
         student = f"{_mean_std(students)} ({len(students)} seed{'s' * (len(students) != 1)})" if students else 'not run yet'
         gap = f"{teacher_score - np.mean(students):+.2f}" if students else ''
         lines.append(f"| {task} ({metric}) | {about} | {teacher_score:.2f} | {student} | {gap} |")
+    return '\n'.join(lines)
+
+# %% ../nbs/07_report.ipynb #4ca137bd
+def _recorded(record: dict, field: str):
+    value = record.get('analyses')
+    for key in field.split('.'): value = value.get(key) if isinstance(value, dict) else None
+    return value
+
+def analyses_table(records: list[dict], field: str, digits: int = 2) -> str:
+    "Markdown: methods × tasks, mean ± std over seeds of the recorded analysis `field` (e.g. `cka_diagonal`, `restoration.f1`)."
+    kept = [r for r in records if _recorded(r, field) is not None]
+    cells = {}
+    for r, label in zip(kept, run_labels(kept)):  # a later record of a seed replaces an earlier one
+        cells.setdefault(label, {}).setdefault(r['task'], {})[(r['seed'], r.get('hyperparameters', {}).get('teacher'))] = _recorded(r, field)
+    tasks = list(dict.fromkeys(r['task'] for r in kept))
+    methods = sorted(cells, key=lambda m: (list(METHODS).index(_method_of(m)), m))
+    lines = [f'| method | ' + ' | '.join(f"{t} ({field})" for t in tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
+    for m in methods:
+        row = []
+        for t in tasks:
+            values = list(cells[m].get(t, {}).values())
+            row.append(f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1) if len(values) > 1 else 0.:.{digits}f}" if values else '')
+        lines.append(f"| {m} | " + ' | '.join(row) + ' |')
     return '\n'.join(lines)
 
 # %% ../nbs/07_report.ipynb #4b920972
