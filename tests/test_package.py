@@ -1,5 +1,5 @@
-"The package builds into an sdist and a wheel, and the wheel's commands run outside the repository."
-import os, subprocess, sys, tarfile
+"The package builds into an sdist and a wheel, the wheel's commands run outside the repository, and its modules import only downward."
+import os, re, subprocess, sys, tarfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,3 +30,14 @@ def test_the_github_workflows_test_as_ci_does_and_deploy_the_docs():
     for needed in ('bash tests/check.sh', 'torch==2.13.0', '-e ".[dev]"'):
         assert needed in test and needed in ci, needed
     assert 'nbdev-docs' in deploy and 'quarto-actions/setup' in deploy and 'publish_dir: ./_docs' in deploy
+
+def test_no_module_imports_from_a_higher_notebook():
+    "Data flows one way: a module imports (at its top or inside a function) only from notebooks numbered before its own."
+    notebook_of = {}
+    for nb in (ROOT / 'nbs').glob('*.ipynb'):
+        found = re.search(r'default_exp (\w+)', nb.read_text())
+        if found: notebook_of[found.group(1)] = nb.stem
+    upward = [(module, imported) for module in notebook_of
+              for imported in re.findall(r'from (?:\.|fsd_nb\.)(\w+) import', (ROOT / 'fsd_nb' / f'{module}.py').read_text())
+              if notebook_of[imported] > notebook_of[module]]
+    assert len(notebook_of) >= 14 and not upward, upward
