@@ -10,7 +10,6 @@ import platform
 from functools import partial
 import torch
 from .losses import intra_feature_loss, local_inter_feature_loss
-from .evaluate import cost_table, median_times
 from .experiments import _run_command, _values
 
 # %% auto #0
@@ -44,6 +43,7 @@ def reference_local_inter_feature_loss(h_s, h_t):
 # %% ../nbs/90_bench.ipynb #616fb8cb
 def _time_backward(loss_fn, h_s, h_t, min_run_time: float) -> float:
     "Median seconds of one forward+backward of `loss_fn(h_s, h_t)`."
+    from fsd_nb.evaluate import median_times  # the evaluation stack (transformers' Trainer), only when a bench runs
     def step():
         h_s.grad = None
         loss_fn(h_s, h_t).backward()
@@ -241,6 +241,7 @@ def fsd_bench(
     if 'memory' in chosen:
         print(format_memory_rows(benchmark_memory_build(tuple(_values(memory_samples, int, 'memory-samples')))), flush=True)
     if 'step' in chosen:
+        from fsd_nb.evaluate import cost_table
         rows = cost_table(tuple(step_methods.split(',')), None, student_layers, batch, tokens,
                           min_run_time=min_run_time, rounds=5, device=device)
         print(format_step_rows(rows))
