@@ -79,6 +79,30 @@ def _centre_features(x: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor]:
     mean = x.sum(-2, keepdim=True) / mask.sum(-1)[..., None, None]
     return (x - mean).masked_fill(dropped, 0), mean
 
+class _CentredGram(torch.autograd.Function):
+    "The Gram matrix of `x` (..., n, d) with its rows centred (over the rows kept by `mask`), and the mean row; one product backward."
+    @staticmethod
+    def forward(ctx, x, mask):
+        xc, mean = _centre_features(x, mask)
+        ctx.save_for_backward(xc, mask)
+        ctx.mark_non_differentiable(mean)
+        return xc @ xc.mT, mean
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        xc, mask = ctx.saved_tensors
+        s = grad + grad.mT
+        if mask is None: return (s - s.mean(-2, keepdim=True)) @ xc, None  # Hᵀ(G + Gᵀ) Xc
+        keep = mask.to(s.dtype).unsqueeze(-1)
+        s = keep * s
+        return (s - keep * s.sum(-2, keepdim=True) / keep.sum(-2, keepdim=True)) @ xc, None  # Pᵀ(G + Gᵀ) Xc
+
+def _centred_gram(x: Tensor, mask: Tensor | None) -> tuple[Tensor, Tensor]:
+    "The centred Gram matrix of `x` and its mean row: through `_CentredGram` when `x` needs a gradient."
+    if x.requires_grad: return _CentredGram.apply(x, mask)
+    xc, mean = _centre_features(x, mask)
+    return xc @ xc.mT, mean
+
 def _gram_form_is_cheaper(n: int, d1: int, d2: int) -> bool:
     "Gram form costs n²(d1+d2) multiply-adds, feature form n(d1²+d2²+d1·d2)."
     return n * (d1 + d2) <= d1 * d1 + d2 * d2 + d1 * d2
@@ -100,12 +124,12 @@ def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool 
     if gram_form is None: gram_form = _gram_form_is_cheaper(X.shape[-2], X.shape[-1], Y.shape[-1])
     # Centre the features before any product: the Gram of centred features is already the centred Gram, without the
     # cancellation of subtracting large means from a large uncentred Gram in float32.
-    (Xc, mean_x), (Yc, mean_y) = _centre_features(X, mask), _centre_features(Y, mask)
     if gram_form:
-        K, L = gram(Xc), gram(Yc)
+        (K, mean_x), (L, mean_y) = _centred_gram(X, mask), _centred_gram(Y, mask)
         if accumulate is not None: K, L = K.to(accumulate), L.to(accumulate)
         kl, kk, ll, diag_k, diag_l, _, _ = _gram_statistics(K, L, mask)
     else:
+        (Xc, mean_x), (Yc, mean_y) = _centre_features(X, mask), _centre_features(Y, mask)
         kl = (Xc.mT @ Yc).square().sum((-2, -1))
         kk, ll = gram(Xc.mT).square().sum((-2, -1)), gram(Yc.mT).square().sum((-2, -1))
         diag_k, diag_l = Xc.square().sum(-1), Yc.square().sum(-1)
