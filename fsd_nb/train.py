@@ -369,9 +369,10 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, training_args)
     computing = computing_options(trainer_options)  # part of what the run is
     backbone = str(backbone or default_backbone())
-    start, origin = time.time(), provenance(command)  # the code that runs is the code at the start
+    origin = provenance(command)  # the code that runs is the code at the start
     teacher_dir, teacher_seed = _teacher_of_run(task, teacher, backbone, out_dir, data_dir, config.max_length,
         seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples, eval_samples, teachers)
+    start = time.time()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
     teacher_layers = transformers.AutoConfig.from_pretrained(teacher_dir).num_hidden_layers
     student_layers = config.student_layers or max(1, teacher_layers // 2)
     if config.method == 'pkd' and student_layers < 2:
