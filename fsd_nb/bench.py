@@ -8,8 +8,6 @@ Docs: https://fsd-nb.github.io/fsd_nb/bench.html.md"""
 from __future__ import annotations
 import platform
 from functools import partial
-import torch
-from .losses import intra_feature_loss, local_inter_feature_loss
 from .experiments import _run_command, _values
 
 # %% auto #0
@@ -19,11 +17,13 @@ __all__ = ['RUN_SETTINGS', 'BENCH_SUITES', 'reference_cka', 'reference_intra_fea
 
 # %% ../nbs/90_bench.ipynb #acda7354
 def _reference_centring(K):
+    import torch
     n = K.shape[-1]
     H = torch.eye(n, dtype=K.dtype, device=K.device) - torch.ones(n, n, dtype=K.dtype, device=K.device) / n
     return H @ K @ H
 
 def _reference_hsic(X, Y):
+    import torch
     K, L = _reference_centring(X @ X.mT), _reference_centring(Y @ Y.mT)
     if X.ndim >= 3: return (K * L).sum((-2, -1))
     return torch.trace(K @ L) / (X.shape[-2] ** 2 - 1)
@@ -57,6 +57,8 @@ def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: 
 
     With `unbiased`, also fsd_nb's unbiased losses (float64 accumulation, 1 − CKA) against the same reference; their
     values are checked against the same loss computed from float64 inputs (the reference computes the biased CKA)."""
+    import torch
+    from fsd_nb.losses import intra_feature_loss, local_inter_feature_loss
     cases = dict(intra=(intra_feature_loss, reference_intra_feature_loss),
                  local=(local_inter_feature_loss, reference_local_inter_feature_loss))
     if unbiased:
@@ -80,17 +82,19 @@ def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: 
     return rows
 
 # %% ../nbs/90_bench.ipynb #e6bfb570
-class _RandomTokens(torch.utils.data.Dataset):
+class _RandomTokens:
     "`n` samples of `length` random token ids, generated from the index (nothing is stored)."
     def __init__(self, n: int, length: int, vocab: int): self.n, self.length, self.vocab = n, length, vocab
     def __len__(self): return self.n
     def __getitem__(self, i):
+        import torch
         ids = torch.randint(1000, self.vocab, (self.length,), generator=torch.Generator().manual_seed(i))
         return dict(input_ids=ids, attention_mask=torch.ones_like(ids))
 
 def memory_probe(n_samples: int, tokens: int = 32, hidden: int = 128, n_centroids: int = 100, epochs: int = 3,
                  batch_size: int = 256) -> dict:
     "Build a teacher memory over `n_samples` synthetic samples of width tokens·hidden; peak RSS and time of this process."
+    import torch
     import resource, time
     import transformers
     from fsd_nb.memory import build_teacher_memory
@@ -138,6 +142,7 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
                                backbone: str | None = None, student_layers: int = 3, batch: int = 32, max_length: int = 128,
                                out_dir=None, check_batches: int = 8, seed: int = 0) -> dict:
     "Seconds of `distill` (`steps` steps) in the paper's setting and with fsd_nb's defaults, and the largest loss difference."
+    import torch
     import tempfile, time
     from pathlib import Path
     from fsd_nb.data import glue_collator, glue_task
@@ -188,6 +193,7 @@ def format_run_row(r: dict) -> str:
 
 # %% ../nbs/90_bench.ipynb #7cd0cd33
 def _machine() -> str:
+    import torch
     threads = torch.get_num_threads()
     return f"{platform.processor() or platform.machine()}, torch {torch.__version__}, {threads} threads"
 
@@ -228,6 +234,7 @@ def fsd_bench(
     data_dir: str = None,  # GLUE directory of the run suite (default: $FSD_GLUE_DIR, else the datasets hub)
 ):
     "Benchmarks with ratios: FSD losses against the authors' formulation, and the memory of building a teacher memory."
+    import torch
     chosen = suites.split(',')
     unknown = [s for s in chosen if s not in BENCH_SUITES]
     if unknown: raise ValueError(f"unknown suite(s) {unknown}; choose from {', '.join(BENCH_SUITES)}.")

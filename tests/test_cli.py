@@ -45,3 +45,9 @@ def test_fsd_report_prints_the_teacher_table(tmp_path):
     result = run('fsd-report', str(results), '--teachers', str(teachers))
     assert result.returncode == 0, result.stderr
     assert '| RTE (accuracy) | rte-x | 60.00 | 51.50 ± 0.71 (2 seeds) | +8.50 |' in result.stdout, result.stdout
+
+def test_the_commands_load_no_training_stack_to_start():
+    "--help, a bad option and fsd-report answer without importing torch, transformers or datasets (issue: ~2 s start-up)."
+    code = ("import sys, fsd_nb.experiments, fsd_nb.bench; "
+            "print(sorted(m for m in ('torch', 'transformers', 'datasets') if m in sys.modules))")
+    assert subprocess.run([sys.executable, '-c', code], capture_output=True, text=True, check=True).stdout.strip() == '[]'
