@@ -6,6 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/evaluate.html.md"""
 
 # %% ../nbs/06_evaluate.ipynb #4998c1c3
 from __future__ import annotations
+import itertools
 from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
@@ -52,29 +53,35 @@ def predictions(model: nn.Module, loader) -> Tensor:
     with torch.no_grad(): return torch.cat([run_model(model, b).logits.float().cpu() for b in loader])
 
 # %% ../nbs/06_evaluate.ipynb #bee33ad1
-def _batch_grams(model: nn.Module, loader, max_batches: int | None) -> Tensor:
-    "Gram matrices (n, B, B) of the flattened penultimate features of each batch."
-    model.eval()
-    grams = []
-    with torch.no_grad():
-        for i, batch in enumerate(loader):
-            if max_batches is not None and i >= max_batches: break
-            features = sequence_features(run_model(model, batch).penultimate).float()
-            grams.append(gram(features).cpu())
+def _penultimate_gram(h: Tensor) -> Tensor:
+    "The Gram matrix (B, B) of a batch's flattened penultimate features (B, W, D)."
+    return gram(sequence_features(h).float()).cpu()
+
+def _stack_grams(grams: list[Tensor]) -> Tensor:
     shapes = {g.shape for g in grams}
     if len(shapes) != 1:
         raise ValueError(f"CKA heat maps need batches of one size, got Gram shapes {sorted(shapes)}: use drop_last=True "
                          f"and pad every batch to max_length.")
     return torch.stack(grams)
 
-def cka_heatmap(teacher: nn.Module, model: nn.Module, loader, max_batches: int | None = 10,
-                unbiased: bool = False) -> tuple[Tensor, float]:
-    "Matrix (n, n) of CKA(teacher batch i, model batch j) over dev mini-batches, and its diagonal mean."
-    grams_t, grams_m = _batch_grams(teacher, loader, max_batches), _batch_grams(model, loader, max_batches)
+def _batch_grams(model: nn.Module, loader, max_batches: int | None) -> Tensor:
+    "Gram matrices (n, B, B) of the flattened penultimate features of each batch."
+    model.eval()
+    with torch.no_grad():
+        return _stack_grams([_penultimate_gram(run_model(model, batch).penultimate)
+                             for batch in itertools.islice(loader, max_batches)])
+
+def _heatmap_from_grams(grams_t: Tensor, grams_m: Tensor, unbiased: bool = False) -> tuple[Tensor, float]:
+    "Matrix (n, n) of CKA between every teacher and model batch from their Gram matrices (n, B, B), and its diagonal mean."
     n = len(grams_t)
     matrix = linear_cka_from_grams(grams_t[:, None].expand(n, n, *grams_t.shape[1:]),
                                    grams_m[None, :].expand(n, n, *grams_m.shape[1:]), unbiased=unbiased)
     return matrix, float(matrix.diagonal().mean())
+
+def cka_heatmap(teacher: nn.Module, model: nn.Module, loader, max_batches: int | None = 10,
+                unbiased: bool = False) -> tuple[Tensor, float]:
+    "Matrix (n, n) of CKA(teacher batch i, model batch j) over dev mini-batches, and its diagonal mean."
+    return _heatmap_from_grams(_batch_grams(teacher, loader, max_batches), _batch_grams(model, loader, max_batches), unbiased)
 
 def plot_cka_heatmap(matrix: Tensor, ax=None, title: str | None = None):
     "Seaborn heat map of a `cka_heatmap` matrix."
@@ -152,16 +159,16 @@ def run_analyses(record: dict, out_dir: str | Path, data_dir=None, batch_size: i
                           settings.get('eval_samples'), settings['seed'])  # the run's own dev rows
     if isinstance(dev, dict): dev = next(iter(dev.values()))  # MNLI: the matched dev set
     collate = lambda padding: glue_collator(tokenizer, padding, settings['max_length'])
-    teacher_logits = predictions(teacher, DataLoader(dev, batch_size=batch_size, collate_fn=collate('dynamic')))
-    student_logits = predictions(student, DataLoader(dev, batch_size=batch_size, collate_fn=collate('dynamic')))
+    loader = DataLoader(dev, batch_size=batch_size, collate_fn=collate('dynamic'))
+    teacher_logits, student_logits = predictions(teacher, loader), predictions(student, loader)
     batches = DataLoader(dev, batch_size=min(batch_size, len(dev)), drop_last=True, collate_fn=collate('max_length'))
-    matrix, diagonal = cka_heatmap(teacher, student, batches, heatmap_batches)
-    differences = {f'{s}_{p}': [] for s, p in RD_KINDS}
-    with torch.no_grad():
-        for i, batch in enumerate(batches):
-            if i >= heatmap_batches: break
+    grams_t, grams_s, differences = [], [], {f'{s}_{p}': [] for s, p in RD_KINDS}
+    with torch.no_grad():  # one pass of each model over the batches serves the heat map and the relation differences
+        for batch in itertools.islice(batches, heatmap_batches):
             h_t, h_s = run_model(teacher, batch).penultimate, run_model(student, batch).penultimate
+            grams_t.append(_penultimate_gram(h_t)); grams_s.append(_penultimate_gram(h_s))
             for s, p in RD_KINDS: differences[f'{s}_{p}'].append(relation_difference(h_t, h_s, s, p))
+    matrix, diagonal = _heatmap_from_grams(_stack_grams(grams_t), _stack_grams(grams_s))
     speed = next((log['train_steps_per_second'] for log in reversed(record.get('log_history', []))
                   if log.get('train_steps_per_second')), None)
     return dict(dev_rows=len(dev), predictions=dict(teacher=_compact(task, teacher_logits), student=_compact(task, student_logits)),
