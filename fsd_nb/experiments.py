@@ -76,8 +76,8 @@ def command_arguments(func, argv: list[str], parser: argparse.ArgumentParser | N
             close = difflib.get_close_matches(name, list(actions), n=1)
             raise ValueError(f"{path}: unknown key {name!r}" + (f"; did you mean {close[0]!r}?" if close else
                              f"; the keys are the options of {parser.prog}" + (" and of TrainingArguments." if _takes_training_args(func) else ".")))
-    for name in config_options(getattr(func, 'config_grid', False)) if hasattr(func, 'config_grid') else ():
-        if name not in typed and name not in file_values: args.pop(name, None)  # not given: the preset's or the default
+    if hasattr(func, 'config_grid'):  # the config options not given are left to the preset or the defaults
+        for name in {f.name for f in dataclasses.fields(DistillationConfig)} & set(args) - typed - set(file_values): del args[name]
     if rest:
         if not _takes_training_args(func): raise ValueError(f"unrecognized arguments: {' '.join(rest)}")
         from fsd_nb.train import training_arguments_from
