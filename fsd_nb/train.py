@@ -8,6 +8,8 @@ Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 from __future__ import annotations
 import dataclasses, difflib, json, shutil, time
 from dataclasses import asdict
+from functools import partial
+from typing import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 import torch
@@ -24,7 +26,8 @@ from .records import write_atomically, _write_json_atomic, read_results, provena
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits,
                            student_memory_from_teacher_clusters)
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
-from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teachers_file,
+from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id,
+                             resolve_backbone, teachers_file,
                              check_training_budget, backbone_name, PACKAGED_BACKBONE, ElapsedTime, label_progress, _training_arguments, _evaluate)
 from .config import DistillationConfig, _identity, _config_hash
 
@@ -212,20 +215,29 @@ def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds) -> Tea
     return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64), examples=examples)
 
 def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teacher_seed, teacher_max_steps, train_samples,
-                    eval_samples, teachers) -> tuple[Path, int]:
-    "The teacher directory of a run and its seed: a directory, a recorded id (re-created if missing), the selected one, or fine-tuned."
+                    eval_samples, teachers) -> tuple[Path, int, str, Callable[[], Path]]:
+    """The teacher of a run before it is made: its directory, seed and backbone, and a function that makes the directory
+    (fine-tunes or re-creates the teacher) when it is missing. A directory, a recorded id, the selected one, or fine-tuned."""
     if teacher not in (None, 'finetune'):
-        if Path(teacher).is_dir(): return Path(teacher), teacher_seed
+        if Path(teacher).is_dir(): return Path(teacher), teacher_seed, backbone, lambda: Path(teacher)
         if not any(r.get('id') == teacher for r in read_results(teachers_file(teachers))):
             raise ValueError(f"teacher {teacher!r} is neither a directory nor a teacher id in {teachers_file(teachers)}.")
-        folder = teacher_directory(str(teacher), out_dir, data_dir, teachers)
-        return folder, json.loads((folder / 'fsd_teacher.json').read_text())['settings']['seed']
+        record = teacher_record(str(teacher), teachers)
+        return (Path(out_dir) / 'teachers' / str(teacher), record['settings']['seed'], resolve_backbone(record['backbone']),
+                partial(teacher_directory, str(teacher), out_dir, data_dir, teachers))
     selection = selected_teacher(task, backbone, teachers) if teacher is None else None
     if selection:
         return _teacher_of_run(task, selection['teacher'], backbone, out_dir, data_dir, max_length, teacher_seed,
                                teacher_max_steps, train_samples, eval_samples, teachers)
-    return finetune_teacher(task, backbone, out_dir, data_dir, max_length=max_length, seed=teacher_seed,
-                            max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples), teacher_seed
+    folder = Path(out_dir) / 'teachers' / teacher_id(task, backbone, max_length, teacher_seed, teacher_max_steps, train_samples)
+    return folder, teacher_seed, backbone, partial(finetune_teacher, task, backbone, out_dir, data_dir, max_length=max_length,
+        seed=teacher_seed, max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
+
+def _teacher_layers(teacher_dir: Path, backbone: str) -> int:
+    "The teacher's number of layers, from its directory, or from its backbone while the directory is not made yet."
+    source = teacher_dir if (teacher_dir / 'config.json').is_file() else backbone
+    return transformers.AutoConfig.from_pretrained(source).num_hidden_layers
+
 
 # %% ../nbs/05_train.ipynb #e5a00014
 def _save_student(trainer, run_dir: Path):
@@ -370,10 +382,10 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     computing = computing_options(trainer_options)  # part of what the run is
     backbone = str(backbone or default_backbone())
     origin = provenance(command)  # the code that runs is the code at the start
-    teacher_dir, teacher_seed = _teacher_of_run(task, teacher, backbone, out_dir, data_dir, config.max_length,
-        seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples, eval_samples, teachers)
-    start = time.time()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
-    teacher_layers = transformers.AutoConfig.from_pretrained(teacher_dir).num_hidden_layers
+    teacher_dir, teacher_seed, teacher_backbone, make_teacher_dir = _teacher_of_run(task, teacher, backbone, out_dir,
+        data_dir, config.max_length, seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples,
+        eval_samples, teachers)
+    teacher_layers = _teacher_layers(teacher_dir, teacher_backbone)
     student_layers = config.student_layers or max(1, teacher_layers // 2)
     if config.method == 'pkd' and student_layers < 2:
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
@@ -390,6 +402,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
             return json.loads((run_dir / 'fsd_result.json').read_text())
         stamp = datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')
         (run_dir / 'fsd_result.json').rename(run_dir / f'fsd_result-{stamp}.json')
+    teacher_dir = make_teacher_dir()  # only now: a finished run needs no teacher
+    start = time.time()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
     teacher_model = load_teacher(teacher_dir, task)
     teacher_info = json.loads((teacher_dir / 'fsd_teacher.json').read_text()) if (teacher_dir / 'fsd_teacher.json').is_file() else {}
     tokenizer = load_tokenizer(backbone)
