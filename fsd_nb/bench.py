@@ -41,19 +41,32 @@ def reference_local_inter_feature_loss(h_s, h_t):
     return -reference_cka(h_s.flatten(1), h_t.flatten(1)).abs().log()
 
 # %% ../nbs/90_bench.ipynb #616fb8cb
-def _time_backward(loss_fn, h_s, h_t, min_run_time: float) -> float:
-    "Median seconds of one forward+backward of `loss_fn(h_s, h_t)`."
+def _paired_times(ours, reference, h_s, h_t, min_run_time: float, rounds: int) -> tuple[list, list]:
+    """Seconds of one forward+backward of each loss, per round: both timed back to back, in alternating order, so that
+    a slow or fast spell of the machine falls on both alike and the per-round ratio cancels it."""
     from fsd_nb.evaluate import median_times  # the evaluation stack (transformers' Trainer), only when a bench runs
-    def step():
-        h_s.grad = None
-        loss_fn(h_s, h_t).backward()
-    step()  # warm-up
-    return median_times(dict(step=step), min_run_time)['step']
+    def step(loss_fn):
+        def run():
+            h_s.grad = None
+            loss_fn(h_s, h_t).backward()
+        run()  # warm-up
+        return run
+    steps, times = dict(fsd_nb=step(ours), reference=step(reference)), dict(fsd_nb=[], reference=[])
+    for r in range(rounds):
+        order = ('fsd_nb', 'reference')[::1 if r % 2 == 0 else -1]
+        measured = median_times({name: steps[name] for name in order}, min_run_time / rounds)
+        for name in order: times[name].append(measured[name])
+    return times['fsd_nb'], times['reference']
+
+def _median(values): return sorted(values)[len(values) // 2]
 
 def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: int = 768, student_dims=(768, 384),
                                min_run_time: float = 1.0, device: str = 'cpu', seed: int = 0,
-                               unbiased: bool = True) -> list[dict]:
+                               unbiased: bool = True, rounds: int = 5) -> list[dict]:
     """Time fsd_nb's intra and local inter-feature losses against the reference formulation; one dict per case.
+
+    `min_run_time` seconds per loss, in `rounds` paired rounds: the speed-up is the median of the rounds' ratios,
+    and the row keeps the lowest and highest.
 
     With `unbiased`, also fsd_nb's unbiased losses (float64 accumulation, 1 − CKA) against the same reference; their
     values are checked against the same loss computed from float64 inputs (the reference computes the biased CKA)."""
@@ -74,11 +87,12 @@ def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: 
         for name, (ours, reference) in cases.items():
             value = ours(h_s, h_t).item()
             reference_value = (ours(h_s.double(), h_t.double()) if 'unbiased' in name else reference(h_s, h_t)).item()
-            rows.append(dict(loss=name, checked_against='float64' if 'unbiased' in name else 'reference', batch=batch, tokens=tokens, teacher_dim=teacher_dim, student_dim=student_dim,
-                             fsd_nb_s=_time_backward(ours, h_s, h_t, min_run_time),
-                             reference_s=_time_backward(reference, h_s, h_t, min_run_time),
-                             value=value, reference_value=reference_value))
-            rows[-1]['speedup'] = rows[-1]['reference_s'] / rows[-1]['fsd_nb_s']
+            ours_s, reference_s = _paired_times(ours, reference, h_s, h_t, min_run_time, rounds)
+            ratios = [r / o for o, r in zip(ours_s, reference_s)]
+            rows.append(dict(loss=name, checked_against='float64' if 'unbiased' in name else 'reference', batch=batch,
+                             tokens=tokens, teacher_dim=teacher_dim, student_dim=student_dim, fsd_nb_s=_median(ours_s),
+                             reference_s=_median(reference_s), speedup=_median(ratios), speedup_low=min(ratios),
+                             speedup_high=max(ratios), rounds=rounds, value=value, reference_value=reference_value))
     return rows
 
 # %% ../nbs/90_bench.ipynb #e6bfb570
@@ -202,7 +216,7 @@ def format_loss_row(r: dict) -> str:
     agree = abs(r['value'] - r['reference_value']) <= 1e-4 * max(1., abs(r['reference_value']))
     return (f"{r['loss']:<16} B={r['batch']} W={r['tokens']} D_t={r['teacher_dim']} D_s={r['student_dim']:<4} "
             f"fsd_nb {r['fsd_nb_s'] * 1e3:8.2f} ms  reference {r['reference_s'] * 1e3:8.2f} ms  "
-            f"speed-up {r['speedup']:5.2f}x  loss {r['value']:.6f} vs {r['reference_value']:.6f} "
+            f"speed-up {r['speedup']:5.2f}x ({r['speedup_low']:.2f}-{r['speedup_high']:.2f} in {r['rounds']} rounds)  loss {r['value']:.6f} vs {r['reference_value']:.6f} "
             f"({r.get('checked_against', 'reference')}: {'agree' if agree else 'DIFFER'})")
 
 # %% ../nbs/90_bench.ipynb #6bc8ea61

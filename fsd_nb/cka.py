@@ -115,6 +115,23 @@ def _gram_statistics(K_raw: Tensor, L_raw: Tensor, mask: Tensor | None):
     kl, kk, ll = (K * L).sum((-2, -1)), K.square().sum((-2, -1)), L.square().sum((-2, -1))
     return kl, kk, ll, K.diagonal(dim1=-2, dim2=-1), L.diagonal(dim1=-2, dim2=-1), raw_trace_x, raw_trace_y
 
+def _statistics_of_centred(K: Tensor, L: Tensor, mask: Tensor | None):
+    """⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ and the diagonals of K̃ = PKP, L̃ = PLP, for Gram matrices of features already centred.
+
+    Their row sums are not exactly 0 (the float32 rounding of the feature means); rather than another centring pass,
+    ⟨PKP, PLP⟩ = ⟨K,L⟩ − 2(K1)·(L1)/n + (1ᵀK1)(1ᵀL1)/n² adds them as corrections: the few n×n passes run once."""
+    n = K.shape[-1] if mask is None else mask.sum(-1).to(K.dtype)
+    k, l = K.sum(-1), L.sum(-1)  # row sums, ≈ 0; dropped rows are 0
+    total_k, total_l = k.sum(-1), l.sum(-1)
+    def product(A, B, a, b, total_a, total_b):
+        return (A * B).sum((-2, -1)) - 2 * (a * b).sum(-1) / n + total_a * total_b / n ** 2
+    def diagonal(A, a, total_a):
+        n_ = n if mask is None else n[..., None]
+        centred = A.diagonal(dim1=-2, dim2=-1) - 2 * a / n_ + (total_a / n ** 2)[..., None]
+        return centred if mask is None else centred * mask.to(A.dtype)
+    return (product(K, L, k, l, total_k, total_l), product(K, K, k, k, total_k, total_k),
+            product(L, L, l, l, total_l, total_l), diagonal(K, k, total_k), diagonal(L, l, total_l))
+
 def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None, accumulate=None):
     """Frobenius products ⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ of the centred Gram matrices, their diagonals and raw traces.
 
@@ -127,7 +144,7 @@ def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool 
     if gram_form:
         (K, mean_x), (L, mean_y) = _centred_gram(X, mask), _centred_gram(Y, mask)
         if accumulate is not None: K, L = K.to(accumulate), L.to(accumulate)
-        kl, kk, ll, diag_k, diag_l, _, _ = _gram_statistics(K, L, mask)
+        kl, kk, ll, diag_k, diag_l = _statistics_of_centred(K, L, mask)
     else:
         (Xc, mean_x), (Yc, mean_y) = _centre_features(X, mask), _centre_features(Y, mask)
         kl = (Xc.mT @ Yc).square().sum((-2, -1))
