@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['full_precision', 'gram', 'centre_gram', 'linear_hsic', 'linear_cka', 'linear_cka_from_grams']
+__all__ = ['CENTRED_SHARE', 'full_precision', 'gram', 'centre_gram', 'linear_hsic', 'linear_cka', 'linear_cka_from_grams']
 
 # %% ../nbs/00_cka.ipynb #c404f585
 class _SymmetricGram(torch.autograd.Function):
@@ -132,6 +132,24 @@ def _statistics_of_centred(K: Tensor, L: Tensor, mask: Tensor | None):
     return (product(K, L, k, l, total_k, total_l), product(K, K, k, k, total_k, total_k),
             product(L, L, l, l, total_l, total_l), diagonal(K, k, total_k), diagonal(L, l, total_l))
 
+CENTRED_SHARE = 1 / 16
+
+def _centred_gram_and_raw_trace(x: Tensor, mask: Tensor | None, work) -> tuple[Tensor, Tensor]:
+    """The centred Gram matrix of `x` (..., n, d) in precision `work`, and its raw trace ‖x‖² (dropped rows are 0).
+
+    On a CPU the raw Gram matrix is centred afterwards (PKP: passes over n×n numbers, not over the features) when the
+    centred trace keeps at least `CENTRED_SHARE` of the raw one, so that centring magnifies the rounding of the raw
+    products at most 16-fold; otherwise, and on GPUs (memory bandwidth to spare, and no wait for the check), `x` is
+    centred before the product."""
+    if x.device.type == 'cpu':
+        raw = gram(x)
+        raw_trace = raw.diagonal(dim1=-2, dim2=-1).sum(-1).detach().to(work)
+        K = centre_gram(raw.to(work), mask)
+        if bool((K.diagonal(dim1=-2, dim2=-1).sum(-1) >= CENTRED_SHARE * raw_trace).all()): return K, raw_trace
+    K, mean = _centred_gram(x, mask)
+    K, n = K.to(work), x.shape[-2] if mask is None else mask.sum(-1).to(work)
+    return K, (K.diagonal(dim1=-2, dim2=-1).sum(-1) + n * mean.to(work).square().sum((-2, -1))).detach()  # ‖X‖² = ‖Xc‖² + n‖mean‖²
+
 def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None, accumulate=None):
     """Frobenius products ⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ of the centred Gram matrices, their diagonals and raw traces.
 
@@ -139,17 +157,14 @@ def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool 
     if mask is not None:
         X, Y = X.masked_fill(~mask.unsqueeze(-1), 0), Y.masked_fill(~mask.unsqueeze(-1), 0)
     if gram_form is None: gram_form = _gram_form_is_cheaper(X.shape[-2], X.shape[-1], Y.shape[-1])
-    # Centre the features before any product: the Gram of centred features is already the centred Gram, without the
-    # cancellation of subtracting large means from a large uncentred Gram in float32.
     if gram_form:
-        (K, mean_x), (L, mean_y) = _centred_gram(X, mask), _centred_gram(Y, mask)
-        if accumulate is not None: K, L = K.to(accumulate), L.to(accumulate)
-        kl, kk, ll, diag_k, diag_l = _statistics_of_centred(K, L, mask)
-    else:
-        (Xc, mean_x), (Yc, mean_y) = _centre_features(X, mask), _centre_features(Y, mask)
-        kl = (Xc.mT @ Yc).square().sum((-2, -1))
-        kk, ll = gram(Xc.mT).square().sum((-2, -1)), gram(Yc.mT).square().sum((-2, -1))
-        diag_k, diag_l = Xc.square().sum(-1), Yc.square().sum(-1)
+        (K, raw_trace_x), (L, raw_trace_y) = (_centred_gram_and_raw_trace(Z, mask, accumulate or Z.dtype) for Z in (X, Y))
+        return (*_statistics_of_centred(K, L, mask), raw_trace_x, raw_trace_y)
+    # The feature form centres the features before its products: no cancellation of large means in float32.
+    (Xc, mean_x), (Yc, mean_y) = _centre_features(X, mask), _centre_features(Y, mask)
+    kl = (Xc.mT @ Yc).square().sum((-2, -1))
+    kk, ll = gram(Xc.mT).square().sum((-2, -1)), gram(Yc.mT).square().sum((-2, -1))
+    diag_k, diag_l = Xc.square().sum(-1), Yc.square().sum(-1)
     # The raw traces ‖X‖² = ‖Xc‖² + n‖mean‖², from what is already computed: no further pass over the features.
     n = X.shape[-2] if mask is None else mask.sum(-1).to(diag_k.dtype)
     raw_trace_x = (diag_k.sum(-1) + n * mean_x.to(diag_k.dtype).square().sum((-2, -1))).detach()
