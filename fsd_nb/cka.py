@@ -10,7 +10,7 @@ import torch
 from torch import Tensor
 
 # %% auto #0
-__all__ = ['CENTRED_SHARE', 'full_precision', 'gram', 'centre_gram', 'linear_hsic', 'linear_cka', 'linear_cka_from_grams']
+__all__ = ['full_precision', 'gram', 'centre_gram', 'linear_hsic', 'linear_cka', 'linear_cka_from_grams']
 
 # %% ../nbs/00_cka.ipynb #c404f585
 class _SymmetricGram(torch.autograd.Function):
@@ -132,33 +132,41 @@ def _statistics_of_centred(K: Tensor, L: Tensor, mask: Tensor | None):
     return (product(K, L, k, l, total_k, total_l), product(K, K, k, k, total_k, total_k),
             product(L, L, l, l, total_l, total_l), diagonal(K, k, total_k), diagonal(L, l, total_l))
 
-CENTRED_SHARE = 1 / 16
+_RAW_ROUTE_SHARE = 1 / 4  # of the raw trace that the centred trace must keep
+_RAW_ROUTE_MIN_ROWS_UNBIASED = 16
 
-def _centred_gram_and_raw_trace(x: Tensor, mask: Tensor | None, work) -> tuple[Tensor, Tensor]:
+def _raw_route(x: Tensor, mask: Tensor | None, unbiased: bool) -> bool:
+    "Whether the Gram form may centre raw Gram matrices of `x`: on a CPU, and for the unbiased estimator from 16 rows up."
+    if x.device.type != 'cpu': return False
+    return not unbiased or (x.shape[-2] if mask is None else int(mask.sum(-1).min())) >= _RAW_ROUTE_MIN_ROWS_UNBIASED
+
+def _centred_gram_and_raw_trace(x: Tensor, mask: Tensor | None, work, raw_route: bool) -> tuple[Tensor, Tensor]:
     """The centred Gram matrix of `x` (..., n, d) in precision `work`, and its raw trace ‖x‖² (dropped rows are 0).
 
-    On a CPU the raw Gram matrix is centred afterwards (PKP: passes over n×n numbers, not over the features) when the
-    centred trace keeps at least `CENTRED_SHARE` of the raw one, so that centring magnifies the rounding of the raw
-    products at most 16-fold; otherwise, and on GPUs (memory bandwidth to spare, and no wait for the check), `x` is
-    centred before the product."""
-    if x.device.type == 'cpu':
+    With `raw_route` the raw Gram matrix is centred afterwards (PKP: passes over n×n numbers, not over the features)
+    when the centred trace keeps at least `_RAW_ROUTE_SHARE` of the raw one, so that centring magnifies the rounding of
+    the raw products at most 4-fold; otherwise `x` is centred before the product."""
+    if raw_route:
         raw = gram(x)
         raw_trace = raw.diagonal(dim1=-2, dim2=-1).sum(-1).detach().to(work)
         K = centre_gram(raw.to(work), mask)
-        if bool((K.diagonal(dim1=-2, dim2=-1).sum(-1) >= CENTRED_SHARE * raw_trace).all()): return K, raw_trace
+        if bool((K.diagonal(dim1=-2, dim2=-1).sum(-1) >= _RAW_ROUTE_SHARE * raw_trace).all()): return K, raw_trace
     K, mean = _centred_gram(x, mask)
     K, n = K.to(work), x.shape[-2] if mask is None else mask.sum(-1).to(work)
     return K, (K.diagonal(dim1=-2, dim2=-1).sum(-1) + n * mean.to(work).square().sum((-2, -1))).detach()  # ‖X‖² = ‖Xc‖² + n‖mean‖²
 
-def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None, accumulate=None):
+def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None, accumulate=None,
+                     raw_route: bool = False):
     """Frobenius products ⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ of the centred Gram matrices, their diagonals and raw traces.
 
-    `accumulate`: a dtype (float64) for every sum after the Gram matrices, which stay in the inputs' precision."""
+    `accumulate`: a dtype (float64) for every sum after the Gram matrices, which stay in the inputs' precision;
+    `raw_route`: the Gram form may centre raw Gram matrices (`_centred_gram_and_raw_trace`)."""
     if mask is not None:
         X, Y = X.masked_fill(~mask.unsqueeze(-1), 0), Y.masked_fill(~mask.unsqueeze(-1), 0)
     if gram_form is None: gram_form = _gram_form_is_cheaper(X.shape[-2], X.shape[-1], Y.shape[-1])
     if gram_form:
-        (K, raw_trace_x), (L, raw_trace_y) = (_centred_gram_and_raw_trace(Z, mask, accumulate or Z.dtype) for Z in (X, Y))
+        (K, raw_trace_x), (L, raw_trace_y) = (_centred_gram_and_raw_trace(Z, mask, accumulate or Z.dtype, raw_route)
+                                                        for Z in (X, Y))
         return (*_statistics_of_centred(K, L, mask), raw_trace_x, raw_trace_y)
     # The feature form centres the features before its products: no cancellation of large means in float32.
     (Xc, mean_x), (Yc, mean_y) = _centre_features(X, mask), _centre_features(Y, mask)
@@ -187,7 +195,8 @@ def _hsic_triple(X, Y, unbiased, mask):
     X, Y, work = X.to(dtype), Y.to(dtype), _accumulation_dtype(dtype, unbiased)
     n = X.shape[-2] if mask is None else mask.sum(-1).to(work)
     with full_precision(X):  # the unbiased estimator: Gram form, its sums in float64
-        statistics = _hsic_statistics(X, Y, mask, gram_form=True if unbiased else None, accumulate=work if unbiased else None)
+        statistics = _hsic_statistics(X, Y, mask, gram_form=True if unbiased else None, accumulate=work if unbiased else None,
+                                      raw_route=_raw_route(X, mask, unbiased))
         *hsic, constant = _hsic_from_statistics(statistics, n, unbiased, dtype)
     return (*(h.to(dtype) for h in hsic), constant)
 
