@@ -116,9 +116,9 @@ def _gram_statistics(K_raw: Tensor, L_raw: Tensor, mask: Tensor | None):
     return kl, kk, ll, K.diagonal(dim1=-2, dim2=-1), L.diagonal(dim1=-2, dim2=-1), raw_trace_x, raw_trace_y
 
 def _statistics_of_centred(K: Tensor, L: Tensor, mask: Tensor | None):
-    """⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ and the diagonals of K̃ = PKP, L̃ = PLP, for Gram matrices of features already centred.
+    """⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ and the diagonals of K̃ = PKP, L̃ = PLP, for Gram matrices centred up to rounding.
 
-    Their row sums are not exactly 0 (the float32 rounding of the feature means); rather than another centring pass,
+    Their row sums are not exactly 0 (e.g. the float32 rounding of the feature means); rather than another centring pass,
     ⟨PKP, PLP⟩ = ⟨K,L⟩ − 2(K1)·(L1)/n + (1ᵀK1)(1ᵀL1)/n² adds them as corrections: the few n×n passes run once."""
     n = K.shape[-1] if mask is None else mask.sum(-1).to(K.dtype)
     k, l = K.sum(-1), L.sum(-1)  # row sums, ≈ 0; dropped rows are 0
