@@ -22,7 +22,7 @@ from transformers.trainer_utils import get_last_checkpoint
 from .data import GlueTask, glue_task, glue_collator, glue_metrics
 from .models import default_backbone, load_tokenizer, load_teacher, make_student, run_model, pkd_layer_map
 from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features
-from .records import write_atomically, _write_json_atomic, read_results, provenance
+from .records import write_atomically, _write_json_atomic, provenance
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits,
                            student_memory_from_teacher_clusters)
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
@@ -220,9 +220,9 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
     (fine-tunes or re-creates the teacher) when it is missing. A directory, a recorded id, the selected one, or fine-tuned."""
     if teacher not in (None, 'finetune'):
         if Path(teacher).is_dir(): return Path(teacher), teacher_seed, backbone, lambda: Path(teacher)
-        if not any(r.get('id') == teacher for r in read_results(teachers_file(teachers))):
-            raise ValueError(f"teacher {teacher!r} is neither a directory nor a teacher id in {teachers_file(teachers)}.")
-        record = teacher_record(str(teacher), teachers)
+        try: record = teacher_record(str(teacher), teachers)
+        except ValueError:
+            raise ValueError(f"teacher {teacher!r} is neither a directory nor a teacher id in {teachers_file(teachers)}.") from None
         return (Path(out_dir) / 'teachers' / str(teacher), record['settings']['seed'], resolve_backbone(record['backbone']),
                 partial(teacher_directory, str(teacher), out_dir, data_dir, teachers))
     selection = selected_teacher(task, backbone, teachers) if teacher is None else None
@@ -237,7 +237,6 @@ def _teacher_layers(teacher_dir: Path, backbone: str) -> int:
     "The teacher's number of layers, from its directory, or from its backbone while the directory is not made yet."
     source = teacher_dir if (teacher_dir / 'config.json').is_file() else backbone
     return transformers.AutoConfig.from_pretrained(source).num_hidden_layers
-
 
 # %% ../nbs/05_train.ipynb #e5a00014
 def _save_student(trainer, run_dir: Path):
