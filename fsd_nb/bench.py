@@ -7,6 +7,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/bench.html.md"""
 # %% ../nbs/90_bench.ipynb #ba254618
 from __future__ import annotations
 import platform
+from statistics import median_high
 from functools import partial
 from .experiments import _run_command, _values
 
@@ -42,23 +43,17 @@ def reference_local_inter_feature_loss(h_s, h_t):
 
 # %% ../nbs/90_bench.ipynb #616fb8cb
 def _paired_times(ours, reference, h_s, h_t, min_run_time: float, rounds: int) -> tuple[list, list]:
-    """Seconds of one forward+backward of each loss, per round: both timed back to back, in alternating order, so that
-    a slow or fast spell of the machine falls on both alike and the per-round ratio cancels it."""
-    from fsd_nb.evaluate import median_times  # the evaluation stack (transformers' Trainer), only when a bench runs
+    """Seconds of one forward+backward of each loss, per round of `round_times`: both timed back to back, in alternating
+    order, so that a slow or fast spell of the machine falls on both alike and the per-round ratio cancels it."""
+    from fsd_nb.evaluate import round_times  # the evaluation stack (transformers' Trainer), only when a bench runs
     def step(loss_fn):
         def run():
             h_s.grad = None
             loss_fn(h_s, h_t).backward()
         run()  # warm-up
         return run
-    steps, times = dict(fsd_nb=step(ours), reference=step(reference)), dict(fsd_nb=[], reference=[])
-    for r in range(rounds):
-        order = ('fsd_nb', 'reference')[::1 if r % 2 == 0 else -1]
-        measured = median_times({name: steps[name] for name in order}, min_run_time / rounds)
-        for name in order: times[name].append(measured[name])
+    times = round_times(dict(fsd_nb=step(ours), reference=step(reference)), min_run_time / rounds, rounds)
     return times['fsd_nb'], times['reference']
-
-def _median(values): return sorted(values)[len(values) // 2]
 
 def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: int = 768, student_dims=(768, 384),
                                min_run_time: float = 1.0, device: str = 'cpu', seed: int = 0,
@@ -90,8 +85,8 @@ def benchmark_structure_losses(batch: int = 32, tokens: int = 128, teacher_dim: 
             ours_s, reference_s = _paired_times(ours, reference, h_s, h_t, min_run_time, rounds)
             ratios = [r / o for o, r in zip(ours_s, reference_s)]
             rows.append(dict(loss=name, checked_against='float64' if 'unbiased' in name else 'reference', batch=batch,
-                             tokens=tokens, teacher_dim=teacher_dim, student_dim=student_dim, fsd_nb_s=_median(ours_s),
-                             reference_s=_median(reference_s), speedup=_median(ratios), speedup_low=min(ratios),
+                             tokens=tokens, teacher_dim=teacher_dim, student_dim=student_dim, fsd_nb_s=median_high(ours_s),
+                             reference_s=median_high(reference_s), speedup=median_high(ratios), speedup_low=min(ratios),
                              speedup_high=max(ratios), rounds=rounds, value=value, reference_value=reference_value))
     return rows
 

@@ -8,6 +8,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/evaluate.html.md"""
 from __future__ import annotations
 import itertools
 from pathlib import Path
+from statistics import median_high
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -31,7 +32,7 @@ from .models import run_model
 # %% auto #0
 __all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'restoration_rate', 'predictions', 'cka_heatmap', 'plot_cka_heatmap',
            'relation_difference', 'RelationDifferenceCallback', 'plot_relation_differences', 'run_analyses',
-           'record_analyses', 'median_times', 'cost_table']
+           'record_analyses', 'round_times', 'median_times', 'cost_table']
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
@@ -185,15 +186,20 @@ def record_analyses(record: dict, out_dir: str | Path, data_dir=None, **kwargs) 
     return record
 
 # %% ../nbs/06_evaluate.ipynb #8660a133
-def median_times(functions: dict, min_run_time: float = 1.0, rounds: int = 1) -> dict:
-    "Median seconds per call of each function, alternating between them over `rounds` rounds."
+def round_times(functions: dict, min_run_time: float = 1.0, rounds: int = 1) -> dict[str, list[float]]:
+    """Seconds per call of each function in each of `rounds` rounds: all timed back to back within a round, in reverse
+    order every other round, so that a slow or fast spell of the machine falls on all of them alike."""
     from torch.utils import benchmark
     times = {name: [] for name in functions}
-    for _ in range(rounds):
-        for name, fn in functions.items():
-            timer = benchmark.Timer(stmt='fn()', globals=dict(fn=fn), num_threads=torch.get_num_threads())
+    for r in range(rounds):
+        for name in list(functions)[::-1 if r % 2 else 1]:
+            timer = benchmark.Timer(stmt='fn()', globals=dict(fn=functions[name]), num_threads=torch.get_num_threads())
             times[name].append(timer.blocked_autorange(min_run_time=min_run_time).median)
-    return {name: sorted(t)[len(t) // 2] for name, t in times.items()}
+    return times
+
+def median_times(functions: dict, min_run_time: float = 1.0, rounds: int = 1) -> dict:
+    "Median seconds per call of each function over the rounds of `round_times`."
+    return {name: median_high(t) for name, t in round_times(functions, min_run_time, rounds).items()}
 
 def _trainer_default_optimizer(model: nn.Module, device: str):
     "AdamW as `transformers.Trainer` builds it by default (fused where torch supports it, no weight decay)."
