@@ -108,13 +108,6 @@ def _gram_form_is_cheaper(n: int, d1: int, d2: int) -> bool:
     return n * (d1 + d2) <= d1 * d1 + d2 * d2 + d1 * d2
 
 # %% ../nbs/00_cka.ipynb #c8401936
-def _gram_statistics(K_raw: Tensor, L_raw: Tensor, mask: Tensor | None):
-    "The statistics of `_hsic_statistics` from the uncentred Gram matrices."
-    raw_trace_x, raw_trace_y = K_raw.diagonal(dim1=-2, dim2=-1).sum(-1), L_raw.diagonal(dim1=-2, dim2=-1).sum(-1)
-    K, L = centre_gram(K_raw, mask), centre_gram(L_raw, mask)
-    kl, kk, ll = (K * L).sum((-2, -1)), K.square().sum((-2, -1)), L.square().sum((-2, -1))
-    return kl, kk, ll, K.diagonal(dim1=-2, dim2=-1), L.diagonal(dim1=-2, dim2=-1), raw_trace_x, raw_trace_y
-
 def _statistics_of_centred(K: Tensor, L: Tensor, mask: Tensor | None):
     """⟨K̃,L̃⟩, ⟨K̃,K̃⟩, ⟨L̃,L̃⟩ and the diagonals of K̃ = PKP, L̃ = PLP, for Gram matrices centred up to rounding.
 
@@ -131,6 +124,15 @@ def _statistics_of_centred(K: Tensor, L: Tensor, mask: Tensor | None):
         return centred if mask is None else centred * mask.to(A.dtype)
     return (product(K, L, k, l, total_k, total_l), product(K, K, k, k, total_k, total_k),
             product(L, L, l, l, total_l, total_l), diagonal(K, k, total_k), diagonal(L, l, total_l))
+
+def _gram_statistics(K_raw: Tensor, L_raw: Tensor, mask: Tensor | None):
+    "The statistics of `_hsic_statistics` from the uncentred Gram matrices."
+    raw_trace_x, raw_trace_y = K_raw.diagonal(dim1=-2, dim2=-1).sum(-1), L_raw.diagonal(dim1=-2, dim2=-1).sum(-1)
+    return (*_statistics_of_centred(centre_gram(K_raw, mask), centre_gram(L_raw, mask), mask), raw_trace_x, raw_trace_y)
+
+def _raw_trace(centred_diagonal: Tensor, mean: Tensor, n) -> Tensor:
+    "‖X‖² = ‖Xc‖² + n‖mean‖², from the centred Gram's diagonal and the mean row: no further pass over the features."
+    return (centred_diagonal.sum(-1) + n * mean.to(centred_diagonal.dtype).square().sum((-2, -1))).detach()
 
 _RAW_ROUTE_SHARE = 1 / 4  # of the raw trace that the centred trace must keep
 _RAW_ROUTE_MIN_ROWS_UNBIASED = 16
@@ -153,7 +155,7 @@ def _centred_gram_and_raw_trace(x: Tensor, mask: Tensor | None, work, raw_route:
         if bool((K.diagonal(dim1=-2, dim2=-1).sum(-1) >= _RAW_ROUTE_SHARE * raw_trace).all()): return K, raw_trace
     K, mean = _centred_gram(x, mask)
     K, n = K.to(work), x.shape[-2] if mask is None else mask.sum(-1).to(work)
-    return K, (K.diagonal(dim1=-2, dim2=-1).sum(-1) + n * mean.to(work).square().sum((-2, -1))).detach()  # ‖X‖² = ‖Xc‖² + n‖mean‖²
+    return K, _raw_trace(K.diagonal(dim1=-2, dim2=-1), mean, n)
 
 def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool | None = None, accumulate=None,
                      raw_route: bool = False):
@@ -173,11 +175,8 @@ def _hsic_statistics(X: Tensor, Y: Tensor, mask: Tensor | None, gram_form: bool 
     kl = (Xc.mT @ Yc).square().sum((-2, -1))
     kk, ll = gram(Xc.mT).square().sum((-2, -1)), gram(Yc.mT).square().sum((-2, -1))
     diag_k, diag_l = Xc.square().sum(-1), Yc.square().sum(-1)
-    # The raw traces ‖X‖² = ‖Xc‖² + n‖mean‖², from what is already computed: no further pass over the features.
     n = X.shape[-2] if mask is None else mask.sum(-1).to(diag_k.dtype)
-    raw_trace_x = (diag_k.sum(-1) + n * mean_x.to(diag_k.dtype).square().sum((-2, -1))).detach()
-    raw_trace_y = (diag_l.sum(-1) + n * mean_y.to(diag_l.dtype).square().sum((-2, -1))).detach()
-    return kl, kk, ll, diag_k, diag_l, raw_trace_x, raw_trace_y
+    return kl, kk, ll, diag_k, diag_l, _raw_trace(diag_k, mean_x, n), _raw_trace(diag_l, mean_y, n)
 
 def _finish_hsic(frobenius: Tensor, diag_a: Tensor, diag_b: Tensor, n: Tensor | int, unbiased: bool) -> Tensor:
     "HSIC (Eq. 4, or Song et al.'s unbiased estimator) from a Frobenius product of centred Grams and their diagonals."
