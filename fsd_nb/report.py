@@ -13,7 +13,7 @@ from .config import METHODS, BASELINES
 
 # %% auto #0
 __all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_labels', 'seed_scores', 'results_table', 'best_baseline',
-           'glue_table', 'ablation_table', 'teacher_table', 'analyses_table', 'fsd_report']
+           'glue_table', 'ablation_table', 'teacher_table', 'recorded_analysis', 'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -144,17 +144,18 @@ def teacher_table(teachers: list[dict], records: list[dict]) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/07_report.ipynb #4ca137bd
-def _recorded(record: dict, field: str):
+def recorded_analysis(record: dict, field: str):
+    "The analysis `field` a run recorded (a dotted name, e.g. `restoration.f1`), or None when it has none."
     value = record.get('analyses')
     for key in field.split('.'): value = value.get(key) if isinstance(value, dict) else None
     return value
 
 def analyses_table(records: list[dict], field: str, digits: int = 2) -> str:
     "Markdown: methods × tasks, mean ± std over seeds of the recorded analysis `field` (e.g. `cka_diagonal`, `restoration.f1`)."
-    kept = [r for r in records if _recorded(r, field) is not None]
+    kept = [r for r in records if recorded_analysis(r, field) is not None]
     cells = {}
     for r, label in zip(kept, run_labels(kept)):  # a later record of a seed replaces an earlier one
-        cells.setdefault(label, {}).setdefault(r['task'], {})[(r['seed'], r.get('hyperparameters', {}).get('teacher'))] = _recorded(r, field)
+        cells.setdefault(label, {}).setdefault(r['task'], {})[(r['seed'], r.get('hyperparameters', {}).get('teacher'))] = recorded_analysis(r, field)
     tasks = list(dict.fromkeys(r['task'] for r in kept))
     methods = sorted(cells, key=lambda m: (list(METHODS).index(_method_of(m)), m))
     lines = [f'| method | ' + ' | '.join(f"{t} ({field})" for t in tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
