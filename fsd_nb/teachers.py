@@ -288,7 +288,9 @@ def teacher_directory(teacher: str, out_dir: str | Path = 'runs', data_dir=None,
     record = teacher_record(teacher, teachers)
     s = record['settings']
     print(f"{record['task']} teacher {teacher} is not in {Path(out_dir) / 'teachers'}: re-creating it from its record "
-          f"({record.get('torch_threads')} torch threads, as recorded).", flush=True)
+          f"({s['epochs']:g} epochs at most on {record.get('torch_threads')} torch threads, as recorded; the recorded "
+          f"fine-tuning took {record.get('train_seconds', float('nan')):.0f} s). A copy elsewhere is used by giving the "
+          f"--out-dir that holds teachers/{teacher}.", flush=True)
     with _torch_threads(record.get('torch_threads')):
         folder = finetune_teacher(record['task'], resolve_backbone(record['backbone']), out_dir, data_dir,
             s['epochs'], s['batch_size'], s['learning_rate'], s['max_length'], s['seed'], s['max_steps'],
