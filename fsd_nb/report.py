@@ -12,8 +12,9 @@ from .records import read_results
 from .config import METHODS, BASELINES
 
 # %% auto #0
-__all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_labels', 'seed_scores', 'results_table', 'best_baseline',
-           'glue_table', 'ablation_table', 'teacher_table', 'recorded_analysis', 'analyses_table', 'fsd_report']
+__all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_variants', 'run_labels', 'seed_scores', 'results_table',
+           'best_baseline', 'glue_table', 'ablation_table', 'search_choice', 'teacher_table', 'recorded_analysis',
+           'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -48,16 +49,20 @@ _PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher', 'teacher_cache')
 # CKA got its own loss form (1 - CKA) used -log|CKA| and are reported apart from those after
 _BEFORE_RECORDED = dict(cka_loss='-log|cka|')
 
-def run_labels(records: list[dict]) -> list[str]:
-    "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
+def run_variants(records: list[dict]) -> list[dict]:
+    "Each record's settings in which runs of its method differ besides the seed, e.g. `{'gamma_m': 0.1}` ({} if none do)."
     settings = [{k: v for k, v in {**_BEFORE_RECORDED, **r.get('hyperparameters', {})}.items() if k not in _PER_RUN}
                 for r in records]
     by_method = {}
     for r, s in zip(records, settings): by_method.setdefault(r['method'], []).append(s)
     varying = {m: sorted({k for s in ss for k in s.keys() | ss[0].keys() if s.get(k) != ss[0].get(k)})
                for m, ss in by_method.items()}
-    return [r['method'] + (' (' + ', '.join(f"{k}={s.get(k)}" for k in varying[r['method']]) + ')' if varying[r['method']] else '')
-            for r, s in zip(records, settings)]
+    return [{k: s.get(k) for k in varying[r['method']]} for r, s in zip(records, settings)]
+
+def run_labels(records: list[dict]) -> list[str]:
+    "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
+    return [r['method'] + (' (' + ', '.join(f"{k}={v}" for k, v in variant.items()) + ')' if variant else '')
+            for r, variant in zip(records, run_variants(records))]
 
 def _method_of(label: str) -> str: return label.split(' (')[0]
 
@@ -122,6 +127,20 @@ def ablation_table(records: list[dict]) -> str:
             cells.append(f"{100 * (full - np.mean(table[t][method])) / full:.2f}" if method in table[t] else '')
         lines.append(f"| {name} ({method}) | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
+
+# %% ../nbs/07_report.ipynb #85ee8575
+def search_choice(records: list[dict]) -> dict:
+    """{method: its best setting in a search}: `settings` (those its runs differ in), `label`, `per_task` main metric
+    (mean over seeds) and `score`, their mean over the search's tasks. Settings missing a task of the search do not compete."""
+    table = results_table(records)
+    variants = dict(zip(run_labels(records), run_variants(records)))  # label -> settings, in recorded order
+    candidates = {}
+    for label, settings in variants.items():
+        if not all(label in table[task] for task in table): continue
+        per_task = {task: float(np.mean(table[task][label])) for task in table}
+        candidates.setdefault(_method_of(label), []).append(
+            dict(label=label, settings=settings, per_task=per_task, score=float(np.mean(list(per_task.values())))))
+    return {method: max(found, key=lambda c: c['score']) for method, found in candidates.items()}
 
 # %% ../nbs/07_report.ipynb #e30e2217
 def teacher_table(teachers: list[dict], records: list[dict]) -> str:
