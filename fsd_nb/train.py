@@ -32,8 +32,8 @@ from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher
 from .config import DistillationConfig, _identity, _config_hash
 
 # %% auto #0
-__all__ = ['PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB', 'gather_batch', 'teacher_cache_kinds', 'DistillationLoss',
-           'NonFiniteLossError', 'DistillationTrainer', 'student_model_card', 'check_training_args',
+__all__ = ['PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB', 'RUN_LOGGING', 'gather_batch', 'teacher_cache_kinds',
+           'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'student_model_card', 'check_training_args',
            'computing_options', 'check_run_options', 'training_arguments_from', 'distill']
 
 # %% ../nbs/05_train.ipynb #66d02dd3
@@ -361,6 +361,9 @@ def training_arguments_from(argv: list[str], own_options=()) -> dict:
     return check_training_args({name: getattr(namespace, name) for name in given})
 
 # %% ../nbs/05_train.ipynb #ae283b40
+# a run logs its training loss and each term of it 20 times (every 5% of its steps): a curve, not three points
+RUN_LOGGING = dict(logging_strategy='steps', logging_steps=0.05)
+
 def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
@@ -374,7 +377,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     `callbacks`: `TrainerCallback`s for the student's `Trainer`; `training_args`: any further `TrainingArguments` options. `cache_kinds`: teacher-cache kinds to build beyond the run's own, for later runs with the same teacher (sweeps).
     A finished run is not trained again: its record is returned (`force=True` trains it anew into a new record, the
     old one kept as `fsd_result-<date>.json`). An interrupted run resumes from its last checkpoint, saved every epoch
-    or, with `save_steps`, every that many steps; a finished run's checkpoints are removed."""
+    or, with `save_steps`, every that many steps; a finished run's checkpoints are removed. The training loss and each of
+    its terms are logged every 5% of the steps (`RUN_LOGGING`; `training_args` override it), dev metrics after each epoch."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, training_args)
@@ -418,9 +422,8 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     student = make_student(backbone, student_layers, task)
     trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
         args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
-                                 bf16=bf16, fp16=fp16, remove_unused_columns=False,
-                                 **(dict(save_strategy='steps', save_steps=save_steps) if save_steps else {}),
-                                 **trainer_options),
+                                 bf16=bf16, fp16=fp16, remove_unused_columns=False, **(RUN_LOGGING
+                                 | (dict(save_strategy='steps', save_steps=save_steps) if save_steps else {}) | trainer_options)),
         train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
         data_collator=glue_collator(tokenizer, config.padding, config.max_length),
         compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))

@@ -31,8 +31,8 @@ def test_every_method_trains_and_its_loss_decreases(setup, method):
                                 memory_epochs=2, epochs=6)
     record = distill('rte', config, seed=0, teacher=str(teacher), backbone=tiny, data_dir=GLUE, out_dir=root / 'runs', **QUICK)
     losses = [log['loss'] for log in record['log_history'] if 'loss' in log]
-    assert record['steps'] == 12 and len(losses) == 6
-    assert losses[-1] < losses[0], losses
+    assert record['steps'] == 12 and len(losses) == 12  # logged every 5% of the steps: each step here
+    assert sum(losses[-2:]) < sum(losses[:2]), losses  # the last epoch (2 steps) against the first
     assert 'accuracy' in record['dev'] and 'accuracy' in record['teacher_dev']
     expected = {'none': {'loss_task'}, 'vkd': {'loss_task', 'loss_kd'}, 'pkd': {'loss_pkd'}, 'rkd': {'loss_rkd'},
                 'minilm': {'loss_minilm'}, 'fsd_i': {'loss_intra'}, 'fsd_l': {'loss_local'}, 'fsd_g': {'loss_global'},
