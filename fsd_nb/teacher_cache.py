@@ -125,7 +125,9 @@ def _problem(kind_dir: Path, expected: dict) -> str | None:
     return None
 
 def _load_kind(kind_dir: Path) -> dict:
-    return {p.stem: np.load(p, mmap_mode='r') for p in sorted(kind_dir.glob('*.npy'))}
+    # copy-on-write maps: the file is opened read-only and never changes, but torch.from_numpy gets writable views
+    # (a read-only one makes torch warn of undefined behaviour on every run)
+    return {p.stem: np.load(p, mmap_mode='c') for p in sorted(kind_dir.glob('*.npy'))}
 
 # %% ../nbs/03a_teacher_cache.ipynb #8b251b9b
 def _widths(kind: str, config) -> tuple:
