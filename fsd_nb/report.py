@@ -177,7 +177,7 @@ def analyses_table(records: list[dict], field: str, digits: int = 2) -> str:
         cells.setdefault(label, {}).setdefault(r['task'], {})[(r['seed'], r.get('hyperparameters', {}).get('teacher'))] = recorded_analysis(r, field)
     tasks = list(dict.fromkeys(r['task'] for r in kept))
     methods = sorted(cells, key=lambda m: (list(METHODS).index(_method_of(m)), m))
-    lines = [f'| method | ' + ' | '.join(f"{t} ({field})" for t in tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
+    lines = ['| method | ' + ' | '.join(f"{t} ({field})" for t in tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
     for m in methods:
         row = []
         for t in tasks:

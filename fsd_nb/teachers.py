@@ -82,18 +82,25 @@ def main_metric(task: str | GlueTask, metrics: dict | None = None) -> str:
     return next(k for k in metrics if k.endswith('_' + task.main_metric))
 
 class ElapsedTime(TrainerCallback):
-    "Counts seconds since `start` (default: now) over interrupted parts: each checkpoint stores the time spent up to it."
-    def __init__(self, before: float = 0., start: float | None = None): self.before, self.start = before, start or time.time()
-    @classmethod
-    def resuming(cls, checkpoint, start: float | None = None) -> 'ElapsedTime':
+    """Wall-clock and CPU seconds since it was made, over interrupted parts: each checkpoint stores the time spent up to it.
+
+    CPU seconds are this process's, all its threads together (`time.process_time`)."""
+    def __init__(self): self.before, self.start, self.cpu_start = dict(seconds=0., cpu_seconds=0.), time.time(), time.process_time()
+    def resume(self, checkpoint) -> 'ElapsedTime':
+        "Count the time spent up to `checkpoint` too, if it is one (a checkpoint without CPU seconds leaves them unknown)."
         path = Path(checkpoint or '.') / 'fsd_elapsed.json'
-        return cls(json.loads(path.read_text())['seconds'] if checkpoint and path.is_file() else 0., start)
+        if checkpoint and path.is_file(): self.before = dict(cpu_seconds=None) | json.loads(path.read_text())
+        return self
     @property
-    def seconds(self) -> float: return round(self.before + time.time() - self.start, 1)
+    def seconds(self) -> float: return round(self.before['seconds'] + time.time() - self.start, 1)
+    @property
+    def cpu_seconds(self) -> float | None:
+        if self.before['cpu_seconds'] is None: return None
+        return round(self.before['cpu_seconds'] + time.process_time() - self.cpu_start, 1)
     def on_save(self, args, state, control, **kwargs):
         if state.is_world_process_zero:
             folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
-            if folder.is_dir(): _write_json_atomic(folder / 'fsd_elapsed.json', dict(seconds=self.seconds))
+            if folder.is_dir(): _write_json_atomic(folder / 'fsd_elapsed.json', dict(seconds=self.seconds, cpu_seconds=self.cpu_seconds))
 
 class LabelledProgress(ProgressCallback):
     "The `Trainer`'s progress bars with a label saying what trains (and `<label>: evaluation` for the dev passes)."
@@ -157,7 +164,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
                                restore_callback_states_from_checkpoint=keep_best, **best)
     checkpoints = teacher_dir / 'checkpoints'
     last = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() else None
-    clock = ElapsedTime.resuming(last)
+    clock = ElapsedTime().resume(last)
     if last: print(f"{task.name} teacher {teacher_dir.name}: resuming from step {last.rsplit('-', 1)[-1]}.", flush=True)
     stop = [EarlyStoppingCallback(patience)] if patience else []
     trainer = Trainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
@@ -172,6 +179,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
                   else per_epoch[-1]['epoch'] if per_epoch else None)
     info = dict(id=teacher_dir.name, task=task.name, backbone=backbone_name(backbone), metrics=metrics,
                 epochs_dev=per_epoch, best_epoch=best_epoch, steps=trainer.state.global_step, train_seconds=clock.seconds,
+                train_cpu_seconds=clock.cpu_seconds,
                 settings=dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
                               seed=seed, max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples,
                               warmup_ratio=warmup_ratio, weight_decay=weight_decay, keep_best=keep_best, patience=patience),

@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #33ed317c
 from __future__ import annotations
-import dataclasses, difflib, json, shutil, time
+import dataclasses, difflib, json, shutil
 from dataclasses import asdict
 from functools import partial
 from typing import Callable
@@ -406,7 +406,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         stamp = datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')
         (run_dir / 'fsd_result.json').rename(run_dir / f'fsd_result-{stamp}.json')
     teacher_dir = make_teacher_dir()  # only now: a finished run needs no teacher
-    start = time.time()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
+    clock = ElapsedTime()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
     teacher_model = load_teacher(teacher_dir, task)
     teacher_info = json.loads((teacher_dir / 'fsd_teacher.json').read_text()) if (teacher_dir / 'fsd_teacher.json').is_file() else {}
     tokenizer = load_tokenizer(backbone)
@@ -429,13 +429,12 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))
     last = get_last_checkpoint(str(run_dir)) if run_dir.is_dir() and not force else None
     if last: print(f"{task.name} {config.method} seed {seed}: resuming from step {last.rsplit('-', 1)[-1]} of {run_dir}.", flush=True)
-    clock = ElapsedTime.resuming(last, start)  # the time of every part of the run, set-up included
-    trainer.add_callback(clock)
+    trainer.add_callback(clock.resume(last))  # the time of every part of the run, set-up included
     label_progress(trainer, f"{task.name} {config.method} seed {seed}")
     trainer.train(resume_from_checkpoint=last)
     _save_student(trainer, run_dir)
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
-                  teacher_dev=teacher_info.get('metrics'), train_seconds=clock.seconds,
+                  teacher_dev=teacher_info.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
                   teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
                   **({'trainer_options': trainer_options} if trainer_options else {}),
                   steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_name),
