@@ -22,6 +22,17 @@ if [ "$before" != "$after" ]; then
   exit 1
 fi
 
+echo "== nbdev-clean: the notebooks must be stored clean (no execution counts or run metadata, so diffs show changes)"
+notebooks() { find nbs -name '*.ipynb' -print0 | sort -z | xargs -0 sha1sum; }
+before=$(notebooks)
+nbdev-clean
+after=$(notebooks)
+if [ "$before" != "$after" ]; then
+  echo "nbdev-clean changed notebooks: run nbdev-clean and commit them. Changed files:" >&2
+  diff <(echo "$before") <(echo "$after") >&2 || true
+  exit 1
+fi
+
 echo "== nbdev-test (cells flagged slow are skipped)"
 nbdev-test --n-workers "${NBDEV_TEST_WORKERS:-2}"
 
