@@ -272,7 +272,7 @@ def fsd_sweep(
 ):
     "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
     from fsd_nb.train import distill, teacher_cache_kinds, check_run_options, computing_options
-    from fsd_nb.teachers import selected_teacher, backbone_name
+    from fsd_nb.teachers import selected_teacher, backbone_name, teachers_file
     from fsd_nb.evaluate import record_analyses
     path = Path(results_dir) / f"{name}.jsonl"
     listed = {k: o['type'] for k, o in config_options(grid=True).items() if o['listed']}
@@ -311,6 +311,9 @@ def fsd_sweep(
             sharing = sum(teacher_of(t, s) == current_teacher for t, _, s, *_ in combos)
             cached = f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if config.teacher_cache and kinds else ''
             which = f"teacher of seed {current_teacher[1]}" if chosen[task] == 'finetune' else f"teacher {chosen[task]}"
+            if chosen[task] == 'finetune' and not teacher:
+                which += (f" (none is selected in {teachers_file(teachers)}: fine-tuned with the default settings, not "
+                          f"selected on dev; --teachers names a file that has one, fsd-finetune --select makes one)")
             print(f"fsd-sweep: {task} {which}: {sharing} run(s){cached}.", flush=True)
         began = time.time()
         record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,

@@ -230,8 +230,15 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
         return _teacher_of_run(task, selection['teacher'], backbone, out_dir, data_dir, max_length, teacher_seed,
                                teacher_max_steps, train_samples, eval_samples, teachers)
     folder = Path(out_dir) / 'teachers' / teacher_id(task, backbone, max_length, teacher_seed, teacher_max_steps, train_samples)
-    return folder, teacher_seed, backbone, partial(finetune_teacher, task, backbone, out_dir, data_dir, max_length=max_length,
-        seed=teacher_seed, max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
+    finetune = partial(finetune_teacher, task, backbone, out_dir, data_dir, max_length=max_length, seed=teacher_seed,
+                       max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
+    def finetune_unselected() -> Path:  # say why a run that did not ask for it gets a teacher of the default settings
+        print(f"{task.name}: no {backbone_name(backbone)} teacher is selected in {teachers_file(teachers)}, so one is fine-tuned "
+              f"with fsd_nb's default settings (3 epochs, not selected on dev). A selected teacher is stronger: give --teachers "
+              f"(or $FSD_TEACHERS) a teachers file that has one, such as the repository's data/teachers.jsonl, or run "
+              f"`fsd-finetune --task {task.hub_config} --select`.", flush=True)
+        return finetune()
+    return folder, teacher_seed, backbone, finetune if teacher == 'finetune' else finetune_unselected
 
 def _teacher_layers(teacher_dir: Path, backbone: str) -> int:
     "The teacher's number of layers, from its directory, or from its backbone while the directory is not made yet."
