@@ -10,28 +10,28 @@ if [ -z "${FSD_GLUE_DIR:-}" ]; then
 fi
 echo "GLUE from: $FSD_GLUE_DIR"
 
+# Runs $1, which regenerates the files of folder $2 named like $3, and fails (saying $4) when it changed any of them:
+# they must be committed as that command leaves them.
+must_leave_unchanged() {
+  local command=$1 folder=$2 pattern=$3 fix=$4 before after
+  snapshot() { find "$folder" -name "$pattern" -print0 | sort -z | xargs -0 sha1sum; }
+  before=$(snapshot)
+  $command
+  after=$(snapshot)
+  if [ "$before" != "$after" ]; then
+    echo "$command changed $folder/: $fix Changed files:" >&2
+    diff <(echo "$before") <(echo "$after") >&2 || true
+    exit 1
+  fi
+}
+
 echo "== nbdev-export: fsd_nb/ must already match nbs/"
-snapshot() { find fsd_nb -name '*.py' -print0 | sort -z | xargs -0 sha1sum; }
-before=$(snapshot)
-nbdev-export
-after=$(snapshot)
-if [ "$before" != "$after" ]; then
-  echo "nbdev-export changed fsd_nb/: the package is out of sync with the notebooks." >&2
-  echo "Edit nbs/, run nbdev-export, and commit both. Changed files:" >&2
-  diff <(echo "$before") <(echo "$after") >&2 || true
-  exit 1
-fi
+must_leave_unchanged nbdev-export fsd_nb '*.py' \
+  "the package is out of sync with the notebooks. Edit nbs/, run nbdev-export, and commit both."
 
 echo "== nbdev-clean: the notebooks must be stored clean (no execution counts or run metadata, so diffs show changes)"
-notebooks() { find nbs -name '*.ipynb' -print0 | sort -z | xargs -0 sha1sum; }
-before=$(notebooks)
-nbdev-clean
-after=$(notebooks)
-if [ "$before" != "$after" ]; then
-  echo "nbdev-clean changed notebooks: run nbdev-clean and commit them. Changed files:" >&2
-  diff <(echo "$before") <(echo "$after") >&2 || true
-  exit 1
-fi
+must_leave_unchanged nbdev-clean nbs '*.ipynb' \
+  "the notebooks hold execution counts or run metadata. Run nbdev-clean and commit them."
 
 echo "== nbdev-test (cells flagged slow are skipped)"
 nbdev-test --n-workers "${NBDEV_TEST_WORKERS:-2}"
