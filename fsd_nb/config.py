@@ -59,12 +59,14 @@ class DistillationConfig:
     max_length: int = 128         # maximum tokens per example
     padding: str = 'dynamic'      # dynamic (each batch to its longest example) or max_length (the paper)
     student_layers: int | None = None  # student depth (default: half the teacher's, BERT-base 12 -> 6)
+    student_init: str = 'spread'  # backbone layers that start the student: spread (evenly, ending with the last) or first (the paper)
     teacher_cache: bool = True    # the teacher's outputs are read from its cache; --no-teacher-cache runs the teacher (same values)
     preset: str | None = None     # start from a named preset: paper (the options given override it; see PRESETS)
 
     def validate(self, task: GlueTask | None = None) -> 'DistillationConfig':
         "Raise a ValueError for an unknown method or contradictory settings; fill in task-dependent defaults."
         from fsd_nb.losses import CKA_LOSSES, FEATURE_KINDS, DISTANCE_KINDS  # the loss stack, only when a run is checked
+        from fsd_nb.models import STUDENT_INITS
         if self.method not in METHODS:
             raise ValueError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}.")
         if self.global_feature not in FEATURE_KINDS:
@@ -73,6 +75,8 @@ class DistillationConfig:
             raise ValueError(f"unknown global_distance {self.global_distance!r}; choose one of {DISTANCE_KINDS}.")
         if self.student_memory_init not in STUDENT_MEMORY_INITS:
             raise ValueError(f"unknown student_memory_init {self.student_memory_init!r}; choose one of {STUDENT_MEMORY_INITS}.")
+        if self.student_init not in STUDENT_INITS:
+            raise ValueError(f"unknown student_init {self.student_init!r}; choose one of {', '.join(STUDENT_INITS)}.")
         if self.memory_init_samples is not None and self.memory_init_samples < 1:
             raise ValueError(f"memory_init_samples must be a positive number of samples (or None for all), "
                              f"got {self.memory_init_samples}.")
@@ -108,7 +112,7 @@ PRESETS = {
     'paper': dict(padding='max_length', mask_padding=False, global_distance='raw', student_memory_init='random',
                   global_feature='flatten', unbiased=False, alpha=0.5, temperature=5.0, beta=30.0, gamma_i=1.0,
                   gamma_l=1.0, gamma_g=1.0, gamma_m=0.5, learning_rate=5e-5, epochs=3.0, batch_size=32, max_length=128,
-                  memory_epochs=3),
+                  memory_epochs=3, student_init='first'),
 }
 
 # %% ../nbs/04b_config.ipynb #5cf7d864

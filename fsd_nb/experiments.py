@@ -311,10 +311,10 @@ def fsd_sweep(
             sharing = sum(teacher_of(t, s) == current_teacher for t, _, s, *_ in combos)
             cached = f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if config.teacher_cache and kinds else ''
             which = f"teacher of seed {current_teacher[1]}" if chosen[task] == 'finetune' else f"teacher {chosen[task]}"
-            if chosen[task] == 'finetune' and not teacher:
-                which += (f" (none is selected in {teachers_file(teachers)}: fine-tuned with the default settings, not "
-                          f"selected on dev; --teachers names a file that has one, fsd-finetune --select makes one)")
             print(f"fsd-sweep: {task} {which}: {sharing} run(s){cached}.", flush=True)
+            if chosen[task] == 'finetune' and not teacher:
+                print(f"fsd-sweep: no {task} teacher is selected in {teachers_file(teachers)}, so it is fine-tuned with the "
+                      f"default settings, not selected on dev; --teachers names a file that has one, fsd-finetune --select makes one.")
         began = time.time()
         record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                          teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,

@@ -16,8 +16,8 @@ from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassificati
 from .data import GlueTask, glue_task
 
 # %% auto #0
-__all__ = ['default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'load_teacher', 'make_student',
-           'ModelOutputs', 'attention_from', 'run_model', 'pkd_layer_map']
+__all__ = ['STUDENT_INITS', 'default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'load_teacher',
+           'student_layer_indices', 'make_student', 'ModelOutputs', 'attention_from', 'run_model', 'pkd_layer_map']
 
 # %% ../nbs/03_models.ipynb #e7e9e8ec
 def default_backbone() -> str:
@@ -95,17 +95,26 @@ def load_teacher(path: str | Path, task: str | GlueTask) -> nn.Module:
     return teacher.eval().requires_grad_(False)
 
 # %% ../nbs/03_models.ipynb #36660814
-def make_student(backbone: str | None, num_layers: int, task: str | GlueTask) -> nn.Module:
-    "A student of the first `num_layers` layers of `backbone` (embeddings and pooler included) with a new `task` head."
-    task, backbone = glue_task(task), str(backbone or default_backbone())
-    available = _load_config(backbone, 'student backbone').num_hidden_layers
+STUDENT_INITS = ('spread', 'first')
+
+def student_layer_indices(available: int, num_layers: int, init: str = 'spread') -> list[int]:
+    """The layers (1-based) of a backbone of `available` layers that start a student of `num_layers`: evenly spread and
+    ending with the last ('spread', as DistilBERT), or the first ones ('first', the paper)."""
+    if init not in STUDENT_INITS: raise ValueError(f"unknown student_init {init!r}; choose one of {', '.join(STUDENT_INITS)}.")
     if not 1 <= num_layers <= available:
-        raise ValueError(f"the student takes the first num_layers layers of the backbone, which has {available}; "
+        raise ValueError(f"the student takes num_layers layers of the backbone, which has {available}; "
                          f"got num_layers={num_layers}. Choose 1..{available}.")
+    if init == 'first': return list(range(1, num_layers + 1))
+    return [-(-j * available // num_layers) for j in range(1, num_layers + 1)]  # ceil(j·L/k): the k-th is layer L
+
+def make_student(backbone: str | None, num_layers: int, task: str | GlueTask, init: str = 'spread') -> nn.Module:
+    "A student of `num_layers` layers of `backbone` (see `student_layer_indices`; embeddings and pooler included) with a new `task` head."
+    task, backbone = glue_task(task), str(backbone or default_backbone())
+    layers = student_layer_indices(_load_config(backbone, 'student backbone').num_hidden_layers, num_layers, init)
     config = _configure_for_task(_load_config(backbone, 'student backbone', num_hidden_layers=num_layers), task)
     student = AutoModelForSequenceClassification.from_config(config)
-    with _quiet_transformers():
-        encoder = AutoModel.from_pretrained(backbone, num_hidden_layers=num_layers)
+    with _quiet_transformers(): encoder = AutoModel.from_pretrained(backbone, num_hidden_layers=layers[-1])
+    encoder.encoder.layer = nn.ModuleList(encoder.encoder.layer[i - 1] for i in layers)  # numbered 0..k-1, as the student's
     missing, unexpected = student.base_model.load_state_dict(encoder.state_dict(), strict=False)
     if unexpected or any('pooler' not in k for k in missing):
         raise ValueError(f"the backbone {backbone!r} does not fit a {config.model_type} student: missing {missing}, "

@@ -46,8 +46,9 @@ def _main_score(record: dict) -> float:
 # settings that follow the seed within one variant, and teacher_cache, which changes speed, never results
 _PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher', 'teacher_cache')
 # settings that records made before they existed lack, at the value the code then used: runs made before the unbiased
-# CKA got its own loss form (1 - CKA) used -log|CKA| and are reported apart from those after
-_BEFORE_RECORDED = dict(cka_loss='-log|cka|')
+# CKA got its own loss form (1 - CKA) used -log|CKA| and are reported apart from those after; students started from the
+# backbone's first layers until the spread start became the default
+_BEFORE_RECORDED = dict(cka_loss='-log|cka|', student_init='first')
 
 def run_variants(records: list[dict]) -> list[dict]:
     "Each record's settings in which runs of its method differ besides the seed, e.g. `{'gamma_m': 0.1}` ({} if none do)."

