@@ -12,9 +12,9 @@ from .records import read_results
 from .config import METHODS, BASELINES
 
 # %% auto #0
-__all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_variants', 'run_labels', 'seed_scores', 'results_table',
-           'best_baseline', 'glue_table', 'ablation_table', 'search_choice', 'teacher_table', 'recorded_analysis',
-           'analyses_table', 'fsd_report']
+__all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_variants', 'run_labels', 'run_setting', 'seed_scores',
+           'results_table', 'best_baseline', 'glue_table', 'ablation_table', 'search_choice', 'teacher_table',
+           'recorded_analysis', 'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -64,6 +64,10 @@ def run_labels(records: list[dict]) -> list[str]:
     "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
     return [r['method'] + (' (' + ', '.join(f"{k}={v}" for k, v in variant.items()) + ')' if variant else '')
             for r, variant in zip(records, run_variants(records))]
+
+def run_setting(record: dict, key: str):
+    "A run's setting `key`: as recorded, else the value the code used before the setting was recorded (None if neither)."
+    return record.get('hyperparameters', {}).get(key, _BEFORE_RECORDED.get(key))
 
 def _method_of(label: str) -> str: return label.split(' (')[0]
 
