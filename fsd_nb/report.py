@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from .data import glue_task
 from .records import read_results
-from .config import METHODS, BASELINES
+from .config import METHODS, BASELINES, DistillationConfig
 
 # %% auto #0
 __all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_variants', 'run_labels', 'run_setting', 'seed_scores',
@@ -149,10 +149,12 @@ def search_choice(records: list[dict]) -> dict:
 
 # %% ../nbs/07_report.ipynb #e30e2217
 def teacher_table(teachers: list[dict], records: list[dict]) -> str:
-    "Markdown: each task's selected teacher (settings, dev) beside the student alone (`none` runs: mean over seeds) and the gap."
+    """Markdown: each task's selected teacher (settings, dev) beside the student alone (`none` runs of fsd_nb's default
+    student start: mean over seeds) and the gap."""
     selections = {r['task']: r for r in teachers if r.get('kind') == 'selection'}  # a later selection replaces an earlier one
     candidates = {r['id']: r for r in teachers if r.get('kind') == 'candidate'}
-    alone = {t: s for t, s in results_table([r for r in records if r['method'] == 'none']).items()}
+    start = DistillationConfig().student_init  # runs of another start (the paper's first layers) are other students
+    alone = results_table([r for r in records if r['method'] == 'none' and run_setting(r, 'student_init') == start])
     lines = ['| task (metric) | selected teacher | teacher dev | student alone (none) | teacher − student |', '|---|---|---|---|---|']
     for task, selection in selections.items():
         metric = selection['metric']
