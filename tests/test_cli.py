@@ -39,7 +39,8 @@ def test_fsd_bench_without_cuda_says_so_in_one_line():
 
 def test_fsd_report_prints_the_teacher_table(tmp_path):
     results, teachers = tmp_path / 'r.jsonl', tmp_path / 't.jsonl'
-    results.write_text('\n'.join(json.dumps(dict(task='RTE', method=m, seed=s, dev=dict(accuracy=50. + s)))
+    results.write_text('\n'.join(json.dumps(dict(task='RTE', method=m, seed=s, dev=dict(accuracy=50. + s),
+                                            hyperparameters=dict(student_init='spread')))
                                  for m in ('none', 'vkd') for s in (1, 2)) + '\n')
     teachers.write_text(json.dumps(dict(kind='selection', task='RTE', teacher='rte-x', metric='accuracy', dev=dict(accuracy=60.))) + '\n')
     result = run('fsd-report', str(results), '--teachers', str(teachers))
