@@ -13,7 +13,7 @@ from fastcore.docments import docments
 from fastcore.script import anno_parser
 from .data import glue_task
 from .records import read_results, append_result, check_writable, portable_command
-from .config import DistillationConfig, _identity
+from .config import METHODS, DistillationConfig, _identity
 from .report import fsd_report
 
 # %% auto #0
@@ -39,6 +39,7 @@ def _training_args_fields() -> set[str]:
 
 def _option_value(action, value):
     "A config file's value as the parser would have given it: lists become comma-separated text for text options."
+    if isinstance(value, dict): value = json.dumps(value)  # a mapping (--method-settings) as the JSON typed on the command line
     if isinstance(value, (list, tuple)): value = ','.join(map(str, value))
     if action.nargs == 0: return bool(value)  # a flag
     return value if value is None or action.type is None else action.type(value)
@@ -248,6 +249,22 @@ def _values(text, kind=str, option: str = 'a list') -> list:
                              f"(in {text!r}; write e.g. --{option} {'1,2,3' if kind is int else '0.5,1.0'}).") from None
     return values
 
+def _method_settings(text: str | dict | None, listed: dict) -> dict[str, dict]:
+    "`--method-settings` as {method: {option: value}}: a JSON object on the command line, a mapping in a config file."
+    if not text: return {}
+    example = '--method-settings \'{"vkd": {"alpha": 0.9}, "pkd": {"beta": 10}}\''
+    try: settings = json.loads(text) if isinstance(text, str) else text
+    except json.JSONDecodeError as e: raise ValueError(f"--method-settings is not JSON ({e}); write e.g. {example}.") from None
+    if not isinstance(settings, dict) or not all(isinstance(v, dict) for v in settings.values()):
+        raise ValueError(f"--method-settings must map each method to its options, e.g. {example}; got {text!r}.")
+    for method, options in settings.items():
+        if method not in METHODS: raise ValueError(f"--method-settings: unknown method {method!r}; choose among {', '.join(METHODS)}.")
+        unknown = [k for k in options if k.replace('-', '_') not in listed]
+        if unknown: raise ValueError(f"--method-settings for {method}: unknown option(s) {', '.join(map(repr, unknown))}; "
+                                     f"the options are those of DistillationConfig: {', '.join(listed)}.")
+    return {method: {k.replace('-', '_'): _values([v], listed[k.replace('-', '_')], k)[0] for k, v in options.items()}
+            for method, options in settings.items()}
+
 @takes_config(grid=True)
 def fsd_sweep(
     name: str,  # results go to <results_dir>/<name>.jsonl
@@ -267,6 +284,7 @@ def fsd_sweep(
     teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
     teacher_seed: int = None,  # when fine-tuning: one teacher (and memory) of this seed for every run; default: one per seed
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
+    method_settings: str = None,  # settings of some methods only, over the sweep's, as JSON: '{"vkd": {"alpha": 0.9}}' (in a config file, a mapping)
     analyses: bool = True,  # record each run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
     **options,  # every DistillationConfig field but the method, as a comma-separated list (--beta 1,10,30), and any TrainingArguments option for every run
 ):
@@ -278,11 +296,12 @@ def fsd_sweep(
     listed = {k: o['type'] for k, o in config_options(grid=True).items() if o['listed']}
     grid = {k: _values(v, listed[k], k.replace('_', '-')) for k, v in options.items() if k in listed}
     fixed = {k: v for k, v in options.items() if k not in listed}  # the flags, the preset and TrainingArguments options
+    own = _method_settings(method_settings, listed)  # a method's own values replace the grid's
     trainer_options = split_options(fixed)[1]
     tasks, methods, seeds = ([glue_task(t).name for t in _values(tasks, option='tasks')], _values(methods, option='methods'),
                              _values(seeds, int, 'seeds'))
     def config_of(task, method, values):
-        return split_options(dict(fixed, method=method, **dict(zip(grid, values))))[0].validate(glue_task(task))
+        return split_options(dict(fixed, method=method, **dict(zip(grid, values), **own.get(method, {}))))[0].validate(glue_task(task))
     # Runs that share a teacher run one after another, the first building the teacher cache for all of them.
     chosen = {task: teacher or (selected_teacher(task, backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
     teacher_of = lambda task, seed: ((task, seed if teacher_seed is None else teacher_seed) if chosen[task] == 'finetune'
