@@ -94,8 +94,9 @@ def _mean_std(scores) -> str:
     return f"{np.mean(scores):.2f} ± {np.std(scores, ddof=1) if len(scores) > 1 else 0.:.2f}"
 
 def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 'greater') -> str:
-    """Markdown table: methods × tasks, mean ± std over seeds, best in bold, and the p-value of `fsd_method` against the
-    best baseline (`significance`: paired over matched seeds, else Welch's; the test is named in the cell)."""
+    """Markdown table: methods × tasks, mean ± std over seeds, best in bold; for each variant of `fsd_method` its
+    difference to the best baseline and the p-value (`significance`: paired over matched seeds, else Welch's; the test
+    is named in the cell), then a line of how many tasks it wins, and on how many significantly (p < 0.05)."""
     by_seed = seed_scores(records)
     table = results_table(records)
     tasks = list(table)
@@ -108,15 +109,24 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
                  for t in tasks]
         lines.append(f"| {m} | " + ' | '.join(cells) + ' |')
     bases = {t: best_baseline(table[t]) for t in tasks}
-    for f in [m for m in methods if _method_of(m) == fsd_method] or [fsd_method]:
-        p_cells = []
+    wins = []
+    for f in [m for m in methods if _method_of(m) == fsd_method]:  # no rows where FSD did not run
+        p_cells, diff_cells, above, significant = [], [], 0, 0
+        compared = [t for t, base in bases.items() if f in table[t] and base]
         for t, base in bases.items():
-            if f not in table[t] or not base: p_cells.append(''); continue
+            if t not in compared: p_cells.append(''); diff_cells.append(''); continue
+            difference = np.mean(table[t][f]) - np.mean(table[t][base])
             test = significance(by_seed[t][f], by_seed[t][base], alternative)
+            above += difference > 0
+            significant += difference > 0 and 'undefined' not in test and test['p'] < 0.05
+            diff_cells.append(f"{difference:+.2f} (vs {base})")
             p_cells.append(f"n/a (vs {base}, {test['test']}: {test['undefined']})" if 'undefined' in test
                            else f"{test['p']:.4f} (vs {base}, {test['test']})")
+        lines.append(f"| {f} − best baseline | " + ' | '.join(diff_cells) + ' |')
         lines.append(f"| p-value ({f}, {alternative}) | " + ' | '.join(p_cells) + ' |')
-    return '\n'.join(lines)
+        if compared: wins.append(f"{f} is above the best baseline on {above} of {len(compared)} task{'s' * (len(compared) != 1)}, "
+                                 f"significantly (p < 0.05, {alternative}) on {significant}.")
+    return '\n'.join(lines) + ''.join(f"\n\n{w}" for w in wins)
 
 ABLATIONS = {'w/o LG': 'fsd_i', 'w/o IG': 'fsd_l', 'w/o IL': 'fsd_g', 'w/o G': 'fsd_il'}
 

@@ -88,7 +88,8 @@ def test_sweep_command_appends_skips_and_reports(setup):
     report = subprocess.run([str(BIN / 'fsd-report'), str(root / 'results' / 'cli.jsonl')], check=True,
                             capture_output=True, text=True).stdout
     assert '| method | RTE (accuracy) |' in report and '\n| vkd | ' in report and '\n| fsd | ' in report, report
-    assert '(vs vkd, ' in report.splitlines()[-1], report
+    p_row = next(l for l in report.splitlines() if l.startswith('| p-value (fsd'))
+    assert '(vs vkd, ' in p_row and 'fsd is above the best baseline on' in report.splitlines()[-1], report
 
 def test_bad_command_line_input_fails_before_training(setup, tmp_path):
     root, tiny, teacher = setup
