@@ -41,13 +41,13 @@ def _write_json_atomic(path: Path, data):
     write_atomically(path, lambda staging: Path(staging).write_text(json.dumps(data, indent=1, default=str)))
 
 # %% ../nbs/02a_records.ipynb #0e566758
-def _git_commit() -> str | None:
-    "The commit of the fsd_nb checkout in use ('-dirty' with uncommitted changes); None for an installed release."
+def _git_commit(root: Path | None = None) -> str | None:
+    "The commit of the checkout `root` (default: fsd_nb's), '-dirty' if tracked files outside `data/` changed; None outside git."
     import fsd_nb
     try:
-        root = Path(fsd_nb.__file__).resolve().parents[1]
+        root = root or Path(fsd_nb.__file__).resolve().parents[1]
         commit = subprocess.run(['git', '-C', str(root), 'rev-parse', 'HEAD'], capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(['git', '-C', str(root), 'status', '--porcelain', '--untracked-files=no'],
+        dirty = subprocess.run(['git', '-C', str(root), 'status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)data'],
                                capture_output=True, text=True, check=True).stdout.strip()
         return commit + ('-dirty' if dirty else '')
     except Exception: return None
