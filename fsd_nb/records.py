@@ -52,6 +52,8 @@ def _git_commit(root: Path | None = None) -> str | None:
         return commit + ('-dirty' if dirty else '')
     except Exception: return None
 
+_commit_at_import = _git_commit()
+
 def machine_description() -> str:
     "Processor, cores and GPU of this machine, and the torch version."
     import torch  # here, not at the top: reading records (reports, --help) needs no torch
@@ -66,7 +68,7 @@ def portable_command(command: str | None = None) -> str:
 def provenance(command: str | None = None) -> dict:
     "How a record was made: command (default: this process's), commit, machine, torch threads, date (UTC)."
     import torch
-    return dict(command=portable_command(command), git_commit=_git_commit(),
+    return dict(command=portable_command(command), git_commit=_commit_at_import,
                 machine=machine_description(), torch_threads=torch.get_num_threads(),
                 date=datetime.now(timezone.utc).isoformat(timespec='seconds'))
 
