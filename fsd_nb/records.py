@@ -42,10 +42,12 @@ def _write_json_atomic(path: Path, data):
 
 # %% ../nbs/02a_records.ipynb #0e566758
 def _git_commit(root: Path | None = None) -> str | None:
-    "The commit of the checkout `root` (default: fsd_nb's), '-dirty' if tracked files outside `data/` changed; None outside git."
+    "The commit of the checkout `root` (default: fsd_nb's), '-dirty' if tracked files outside `data/` changed; None unless git tracks `root/fsd_nb`."
     import fsd_nb
     try:
         root = root or Path(fsd_nb.__file__).resolve().parents[1]
+        # an installed fsd_nb in a virtual environment inside some other repository is not that repository's code
+        subprocess.run(['git', '-C', str(root), 'ls-files', '--error-unmatch', 'fsd_nb'], capture_output=True, check=True)
         commit = subprocess.run(['git', '-C', str(root), 'rev-parse', 'HEAD'], capture_output=True, text=True, check=True).stdout.strip()
         dirty = subprocess.run(['git', '-C', str(root), 'status', '--porcelain', '--untracked-files=no', '--', '.', ':(exclude)data'],
                                capture_output=True, text=True, check=True).stdout.strip()
