@@ -101,10 +101,11 @@ def test_readme_teacher_table_matches_the_records():
     selections = {r['task']: r for r in read_results(ROOT / 'data/teachers.jsonl') if r['kind'] == 'selection'}
     alone = [r for r in read_results(ROOT / 'data/results/table2-baselines.jsonl') if r['method'] == 'none']
     assert len(rows) >= 5, rows
+    def number(text): return float(re.match(r'[\d.]+', text)[0])
     for row in rows:
         task, _, dev, candidates, spread, first = [cell.strip() for cell in row.strip('|').split('|')]
-        selection, metric = selections[task], selections[task]['metric']
-        number = lambda text: float(re.match(r'[\d.]+', text)[0])
+        selection = selections[task]
+        metric = selection['metric']
         assert number(dev) == round(selection['dev'][metric], 2), (task, dev, selection['dev'])
         assert sorted(float(v) for v in re.findall(r': ([\d.]+)', candidates)) == sorted(
             round(v, 2) for v in selection['candidates'].values()), (task, candidates, selection['candidates'])
