@@ -159,39 +159,42 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
     from fsd_nb.train import distill, prepare_glue, teacher_cache_kinds, DistillationLoss, _open_teacher_cache, _memory_for
     from fsd_nb.teacher_cache import with_cache_index
     from fsd_nb.memory import StudentMemory
-    out = Path(out_dir or tempfile.mkdtemp(prefix='fsd-bench-run-'))
-    teacher_dir = out / 'teacher'
-    if not (teacher_dir / 'config.json').is_file(): make_teacher(task, backbone).save_pretrained(teacher_dir)
-    def run(setting, n_steps):
-        config = _padded_and_cached(method, max_length=max_length, batch=batch, student_layers=student_layers,
-                                    **RUN_SETTINGS[setting])
-        began = time.perf_counter()
-        distill(task, config, seed, str(teacher_dir), backbone, data_dir, out / 'runs', max_steps=n_steps)
-        return time.perf_counter() - began
-    for setting in RUN_SETTINGS: run(setting, 1)  # builds the teacher cache and each setting's teacher memory
-    seconds = {setting: run(setting, steps) for setting in RUN_SETTINGS}  # another max_steps: a new student
-    # the same batches, dropout off: defaults (dynamic, cache) against max-length padding with the mask, no cache
-    tokenizer, task_ = load_tokenizer(backbone), glue_task(task)
-    train, _ = prepare_glue(task_, tokenizer, data_dir, max_length)
-    train = with_cache_index(train)
-    defaults = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS['fsd_nb']).validate(task_)
-    fixed = _padded_and_cached(method, 'max_length', True, False, max_length, batch).validate(task_)
-    teacher = load_teacher(teacher_dir, task_)
-    cache = _open_teacher_cache(defaults, task_, teacher, teacher_dir, train, teacher_cache_kinds(defaults))
-    memory = _memory_for(defaults, task_, cache or teacher, teacher_dir, train, tokenizer, out / 'runs', seed) if defaults.uses('g') else None
-    torch.manual_seed(seed)
-    student = make_student(backbone, student_layers, task_).eval()
-    if memory is not None: student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, 0.1)
-    largest = 0.
-    losses_of = [(DistillationLoss(c, teacher, memory, cache if c.teacher_cache else None),
-                  glue_collator(tokenizer, c.padding, max_length)) for c in (defaults, fixed)]
-    with torch.no_grad():
-        for first in range(0, check_batches * batch, batch):
-            rows = [train[i] for i in range(first, first + batch)]
-            losses = [loss_fn(student, collate(rows))[0] for loss_fn, collate in losses_of]
-            largest = max(largest, abs(float(losses[0] - losses[1])) / max(1., abs(float(losses[1]))))
-    return dict(task=task_.name, method=method, steps=steps, paper_s=seconds['paper'], fsd_nb_s=seconds['fsd_nb'],
-                speedup=seconds['paper'] / seconds['fsd_nb'], largest_loss_difference=largest, checked_batches=check_batches)
+    def measure(out: Path) -> dict:
+        teacher_dir = out / 'teacher'
+        if not (teacher_dir / 'config.json').is_file(): make_teacher(task, backbone).save_pretrained(teacher_dir)
+        def run(setting, n_steps):
+            config = _padded_and_cached(method, max_length=max_length, batch=batch, student_layers=student_layers,
+                                        **RUN_SETTINGS[setting])
+            began = time.perf_counter()
+            distill(task, config, seed, str(teacher_dir), backbone, data_dir, out / 'runs', max_steps=n_steps)
+            return time.perf_counter() - began
+        for setting in RUN_SETTINGS: run(setting, 1)  # builds the teacher cache and each setting's teacher memory
+        seconds = {setting: run(setting, steps) for setting in RUN_SETTINGS}  # another max_steps: a new student
+        # the same batches, dropout off: defaults (dynamic, cache) against max-length padding with the mask, no cache
+        tokenizer, task_ = load_tokenizer(backbone), glue_task(task)
+        train, _ = prepare_glue(task_, tokenizer, data_dir, max_length)
+        train = with_cache_index(train)
+        defaults = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS['fsd_nb']).validate(task_)
+        fixed = _padded_and_cached(method, 'max_length', True, False, max_length, batch).validate(task_)
+        teacher = load_teacher(teacher_dir, task_)
+        cache = _open_teacher_cache(defaults, task_, teacher, teacher_dir, train, teacher_cache_kinds(defaults))
+        memory = _memory_for(defaults, task_, cache or teacher, teacher_dir, train, tokenizer, out / 'runs', seed) if defaults.uses('g') else None
+        torch.manual_seed(seed)
+        student = make_student(backbone, student_layers, task_).eval()
+        if memory is not None: student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, 0.1)
+        largest = 0.
+        losses_of = [(DistillationLoss(c, teacher, memory, cache if c.teacher_cache else None),
+                      glue_collator(tokenizer, c.padding, max_length)) for c in (defaults, fixed)]
+        with torch.no_grad():
+            for first in range(0, check_batches * batch, batch):
+                rows = [train[i] for i in range(first, first + batch)]
+                losses = [loss_fn(student, collate(rows))[0] for loss_fn, collate in losses_of]
+                largest = max(largest, abs(float(losses[0] - losses[1])) / max(1., abs(float(losses[1]))))
+        return dict(task=task_.name, method=method, steps=steps, paper_s=seconds['paper'], fsd_nb_s=seconds['fsd_nb'],
+                    speedup=seconds['paper'] / seconds['fsd_nb'], largest_loss_difference=largest, checked_batches=check_batches)
+    if out_dir is not None: return measure(Path(out_dir))
+    with tempfile.TemporaryDirectory(prefix='fsd-bench-run-') as scratch: return measure(Path(scratch))  # removed after
+
 
 # %% ../nbs/90_bench.ipynb #07e9357d
 def format_run_row(r: dict) -> str:

@@ -9,6 +9,11 @@ if [ -z "${FSD_GLUE_DIR:-}" ]; then
   else export FSD_GLUE_DIR="$(pwd)/tests/glue_fixture"; fi
 fi
 echo "GLUE from: $FSD_GLUE_DIR"
+# The notebooks' and tests' temporary files (tiny models, checkpoints, caches) go in one folder, removed at the end,
+# passed or failed, so that running the tests again and again does not fill the disk.
+scratch=$(mktemp -d -t fsd-nb-tests.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+export TMPDIR=$scratch
 
 # Runs $1, which regenerates the files of folder $2 named like $3, and fails (saying $4) when it changed any of them:
 # they must be committed as that command leaves them.
