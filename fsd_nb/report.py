@@ -90,13 +90,15 @@ def best_baseline(scores: dict) -> str | None:
                   or [m for m in scores if _method_of(m) == 'none'])
     return max(candidates, key=lambda m: np.mean(scores[m])) if candidates else None
 
-def _mean_std(scores) -> str:
-    return f"{np.mean(scores):.2f} ± {np.std(scores, ddof=1) if len(scores) > 1 else 0.:.2f}"
+def _mean_std(scores, digits: int = 2) -> str:
+    "Mean ± sample std over seeds; one seed's score alone, as it has no spread to show."
+    return f"{np.mean(scores):.{digits}f}" + (f" ± {np.std(scores, ddof=1):.{digits}f}" if len(scores) > 1 else '')
 
 def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 'greater') -> str:
-    """Markdown table: methods × tasks, mean ± std over seeds, best in bold; for each variant of `fsd_method` its
-    difference to the best baseline and the p-value (`significance`: paired over matched seeds, else Welch's; the test
-    is named in the cell), then a line of how many tasks it wins, and on how many significantly (p < 0.05)."""
+    """Markdown table: methods × tasks, mean ± std over seeds (one seed: its score), best in bold; for each variant
+    of `fsd_method` that shares a task with a baseline, its difference to the best baseline and the p-value
+    (`significance`: paired over matched seeds, else Welch's; the test is named in the cell), then a line of how
+    many tasks it wins, and on how many significantly (p < 0.05)."""
     by_seed = seed_scores(records)
     table = results_table(records)
     tasks = list(table)
@@ -122,10 +124,11 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
             diff_cells.append(f"{difference:+.2f} (vs {base})")
             p_cells.append(f"n/a (vs {base}, {test['test']}: {test['undefined']})" if 'undefined' in test
                            else f"{test['p']:.4f} (vs {base}, {test['test']})")
+        if not compared: continue  # no baseline ran on any of its tasks (a search of FSD alone): nothing to compare
         lines.append(f"| {f} − best baseline | " + ' | '.join(diff_cells) + ' |')
         lines.append(f"| p-value ({f}, {alternative}) | " + ' | '.join(p_cells) + ' |')
-        if compared: wins.append(f"{f} is above the best baseline on {above} of {len(compared)} task{'s' * (len(compared) != 1)}, "
-                                 f"significantly (p < 0.05, {alternative}) on {significant}.")
+        wins.append(f"{f} is above the best baseline on {above} of {len(compared)} task{'s' * (len(compared) != 1)}, "
+                    f"significantly (p < 0.05, {alternative}) on {significant}.")
     return '\n'.join(lines) + ''.join(f"\n\n{w}" for w in wins)
 
 ABLATIONS = {'w/o LG': 'fsd_i', 'w/o IG': 'fsd_l', 'w/o IL': 'fsd_g', 'w/o G': 'fsd_il'}
@@ -199,7 +202,7 @@ def analyses_table(records: list[dict], field: str, digits: int = 2) -> str:
         row = []
         for t in tasks:
             values = list(cells[m].get(t, {}).values())
-            row.append(f"{np.mean(values):.{digits}f} ± {np.std(values, ddof=1) if len(values) > 1 else 0.:.{digits}f}" if values else '')
+            row.append(_mean_std(values, digits) if values else '')
         lines.append(f"| {m} | " + ' | '.join(row) + ' |')
     return '\n'.join(lines)
 
