@@ -286,6 +286,7 @@ def fsd_sweep(
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
     method_settings: str = None,  # settings of some methods only, over the sweep's, as JSON: '{"vkd": {"alpha": 0.9}}' (in a config file, a mapping)
     analyses: bool = True,  # record each run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
+    plan: bool = False,  # list the sweep's runs, each marked done or left, and run none
     **options,  # every DistillationConfig field but the method, as a comma-separated list (--beta 1,10,30), and any TrainingArguments option for every run
 ):
     "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
@@ -310,16 +311,25 @@ def fsd_sweep(
                     key=lambda c: (tasks.index(c[0]), str(teacher_of(c[0], c[2])[1])))
     configs = [config_of(task, method, values) for task, method, seed, *values in combos]  # all valid before any run
     for config in configs: trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, trainer_options)
-    check_writable(path)  # before the first run trains, not after
-    kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     done = {r.get('run_key') for r in read_results(path)}
     computing = computing_options(trainer_options)
     shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
                   eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed,
                   **({'training_args': computing} if computing else {}))
+    keys = [run_key(task, method, seed, _identity(dict(dataclasses.asdict(config), **shared, teacher=chosen[task])))
+            for (task, method, seed, *_), config in zip(combos, configs)]
+    if plan:
+        for (task, method, seed, *values), key in zip(combos, keys):
+            settings = {**dict(zip(grid, values)), **own.get(method, {})}
+            print(f"{'done' if key in done else 'left'}  {task} {method} seed {seed}"
+                  + ''.join(f" {k}={v}" for k, v in settings.items()))
+        left = sum(key not in done for key in keys)
+        print(f"fsd-sweep {name}: {len(keys) - left} of {len(keys)} run(s) done, {left} left (results in {path}).")
+        return path
+    check_writable(path)  # before the first run trains, not after
+    kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     start, longest, ran, skipped, current_teacher = time.time(), 0., 0, 0, None
-    for (task, method, seed, *values), config in zip(combos, configs):
-        key = run_key(task, method, seed, _identity(dict(dataclasses.asdict(config), **shared, teacher=chosen[task])))
+    for (task, method, seed, *values), config, key in zip(combos, configs, keys):
         if key in done: skipped += 1; continue
         if budget_min is not None and (time.time() - start + longest) / 60 > budget_min:
             print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out; "
