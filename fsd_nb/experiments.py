@@ -265,6 +265,15 @@ def _method_settings(text: str | dict | None, listed: dict) -> dict[str, dict]:
     return {method: {k.replace('-', '_'): _values([v], listed[k.replace('-', '_')], k)[0] for k, v in options.items()}
             for method, options in settings.items()}
 
+def _time_left(tasks: list[str], records: list[dict]) -> str:
+    "About how long runs of `tasks` take, from the training time of this results file's runs of each task."
+    seconds = {}
+    for r in records:
+        if r.get('train_seconds'): seconds.setdefault(r['task'], []).append(r['train_seconds'])
+    if not tasks or not all(t in seconds for t in tasks): return ''
+    total = sum(sum(seconds[t]) / len(seconds[t]) for t in tasks)
+    return f"; about {total / 3600:.1f} h of training left at the mean time of this file's runs of each task"
+
 @takes_config(grid=True)
 def fsd_sweep(
     name: str,  # results go to <results_dir>/<name>.jsonl
@@ -323,8 +332,9 @@ def fsd_sweep(
             settings = {**dict(zip(grid, values)), **own.get(method, {})}
             print(f"{'done' if key in done else 'left'}  {task} {method} seed {seed}"
                   + ''.join(f" {k}={v}" for k, v in settings.items()))
-        left = sum(key not in done for key in keys)
-        print(f"fsd-sweep {name}: {len(keys) - left} of {len(keys)} run(s) done, {left} left (results in {path}).")
+        left = [task for (task, *_), key in zip(combos, keys) if key not in done]
+        print(f"fsd-sweep {name}: {len(keys) - len(left)} of {len(keys)} run(s) done, {len(left)} left (results in {path})"
+              + _time_left(left, read_results(path)) + '.')
         return path
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
