@@ -265,14 +265,17 @@ def _method_settings(text: str | dict | None, listed: dict) -> dict[str, dict]:
     return {method: {k.replace('-', '_'): _values([v], listed[k.replace('-', '_')], k)[0] for k, v in options.items()}
             for method, options in settings.items()}
 
-def _time_left(tasks: list[str], records: list[dict]) -> str:
-    "About how long runs of `tasks` take, from the training time of this results file's runs of each task."
+def _time_left(runs: list[tuple[str, str]], records: list[dict]) -> str:
+    """About how long `runs` ((task, method) pairs) will train: each at the mean training time of this results file's
+    runs of its task and method, else of its task. No guess when a task has no timed run."""
     seconds = {}
     for r in records:
-        if r.get('train_seconds'): seconds.setdefault(r['task'], []).append(r['train_seconds'])
-    if not tasks or not all(t in seconds for t in tasks): return ''
-    total = sum(sum(seconds[t]) / len(seconds[t]) for t in tasks)
-    return f"; about {total / 3600:.1f} h of training left at the mean time of this file's runs of each task"
+        if r.get('train_seconds'):
+            for key in ((r['task'], r['method']), r['task']): seconds.setdefault(key, []).append(r['train_seconds'])
+    mean = lambda times: sum(times) / len(times)
+    if not runs or not all(task in seconds for task, _ in runs): return ''
+    total = sum(mean(seconds.get((task, method), seconds[task])) for task, method in runs)
+    return f"; about {total / 3600:.1f} h of training left at the mean time of this file's runs of each task (and method)"
 
 @takes_config(grid=True)
 def fsd_sweep(
@@ -332,7 +335,7 @@ def fsd_sweep(
             settings = {**dict(zip(grid, values)), **own.get(method, {})}
             print(f"{'done' if key in done else 'left'}  {task} {method} seed {seed}"
                   + ''.join(f" {k}={v}" for k, v in settings.items()))
-        left = [task for (task, *_), key in zip(combos, keys) if key not in done]
+        left = [(task, method) for (task, method, *_), key in zip(combos, keys) if key not in done]
         print(f"fsd-sweep {name}: {len(keys) - len(left)} of {len(keys)} run(s) done, {len(left)} left (results in {path})"
               + _time_left(left, read_results(path)) + '.')
         return path
