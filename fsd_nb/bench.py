@@ -195,7 +195,6 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
     if out_dir is not None: return measure(Path(out_dir))
     with tempfile.TemporaryDirectory(prefix='fsd-bench-run-') as scratch: return measure(Path(scratch))  # removed after
 
-
 # %% ../nbs/90_bench.ipynb #07e9357d
 def format_run_row(r: dict) -> str:
     "The `fsd-bench` line of `benchmark_distillation_run`."
