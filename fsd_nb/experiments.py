@@ -323,7 +323,8 @@ def fsd_sweep(
                     key=lambda c: (tasks.index(c[0]), str(teacher_of(c[0], c[2])[1])))
     configs = [config_of(task, method, values) for task, method, seed, *values in combos]  # all valid before any run
     for config in configs: trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, trainer_options)
-    done = {r.get('run_key') for r in read_results(path)}
+    recorded = read_results(path)
+    done = {r.get('run_key') for r in recorded}
     computing = computing_options(trainer_options)
     shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
                   eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed,
@@ -337,7 +338,7 @@ def fsd_sweep(
                   + ''.join(f" {k}={v}" for k, v in settings.items()))
         left = [(task, method) for (task, method, *_), key in zip(combos, keys) if key not in done]
         print(f"fsd-sweep {name}: {len(keys) - len(left)} of {len(keys)} run(s) done, {len(left)} left (results in {path})"
-              + _time_left(left, read_results(path)) + '.')
+              + _time_left(left, recorded) + '.')
         return path
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))

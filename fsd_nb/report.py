@@ -115,6 +115,7 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
     for f in [m for m in methods if _method_of(m) == fsd_method]:  # no rows where FSD did not run
         p_cells, diff_cells, above, significant = [], [], 0, 0
         compared = [t for t, base in bases.items() if f in table[t] and base]
+        if not compared: continue  # no baseline ran on any of its tasks (a search of FSD alone): nothing to compare
         for t, base in bases.items():
             if t not in compared: p_cells.append(''); diff_cells.append(''); continue
             difference = np.mean(table[t][f]) - np.mean(table[t][base])
@@ -124,7 +125,6 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
             diff_cells.append(f"{difference:+.2f} (vs {base})")
             p_cells.append(f"n/a (vs {base}, {test['test']}: {test['undefined']})" if 'undefined' in test
                            else f"{test['p']:.4f} (vs {base}, {test['test']})")
-        if not compared: continue  # no baseline ran on any of its tasks (a search of FSD alone): nothing to compare
         lines.append(f"| {f} − best baseline | " + ' | '.join(diff_cells) + ' |')
         lines.append(f"| p-value ({f}, {alternative}) | " + ' | '.join(p_cells) + ' |')
         wins.append(f"{f} is above the best baseline on {above} of {len(compared)} task{'s' * (len(compared) != 1)}, "
