@@ -265,17 +265,32 @@ def _method_settings(text: str | dict | None, listed: dict) -> dict[str, dict]:
     return {method: {k.replace('-', '_'): _values([v], listed[k.replace('-', '_')], k)[0] for k, v in options.items()}
             for method, options in settings.items()}
 
-def _time_left(runs: list[tuple[str, str]], records: list[dict]) -> str:
-    """About how long `runs` ((task, method) pairs) will train: each at the mean training time of this results file's
-    runs of its task and method, else of its task. No guess when a task has no timed run."""
+def _mean_seconds(records: list[dict]) -> dict:
+    "The mean recorded training time of the runs of each (task, method) and of each task."
     seconds = {}
     for r in records:
         if r.get('train_seconds'):
             for key in ((r['task'], r['method']), r['task']): seconds.setdefault(key, []).append(r['train_seconds'])
-    mean = lambda times: sum(times) / len(times)
-    if not runs or not all(task in seconds for task, _ in runs): return ''
-    total = sum(mean(seconds.get((task, method), seconds[task])) for task, method in runs)
-    return f"; about {total / 3600:.1f} h of training left at the mean time of this file's runs of each task (and method)"
+    return {key: sum(times) / len(times) for key, times in seconds.items()}
+
+def _expected_seconds(task: str, method: str, means: dict) -> float | None:
+    "About how long a run of `task` and `method` trains: its task's and method's mean, else its task's; None if neither ran."
+    return means.get((task, method), means.get(task))
+
+def _time_left(runs: list[tuple[str, str]], records: list[dict]) -> str:
+    """About how long `runs` ((task, method) pairs) will train: each at the mean training time of this results file's
+    runs of its task and method, else of its task. No guess when a task has no timed run."""
+    means = _mean_seconds(records)
+    expected = [_expected_seconds(task, method, means) for task, method in runs]
+    if not runs or None in expected: return ''
+    return f"; about {sum(expected) / 3600:.1f} h of training left at the mean time of this file's runs of each task (and method)"
+
+def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
+    "How long a recorded teacher that is not in out_dir/teachers took to fine-tune: re-creating it takes as long. 0 if it is there."
+    from fsd_nb.teachers import teacher_record
+    if (Path(out_dir) / 'teachers' / teacher / 'fsd_teacher.json').is_file() or Path(teacher).is_dir(): return 0.
+    try: return teacher_record(teacher, teachers).get('train_seconds') or 0.
+    except ValueError: return 0.  # not a recorded teacher ('finetune'): its time is not known before it trains
 
 @takes_config(grid=True)
 def fsd_sweep(
@@ -345,9 +360,16 @@ def fsd_sweep(
     start, longest, ran, skipped, current_teacher = time.time(), 0., 0, 0, None
     for (task, method, seed, *values), config, key in zip(combos, configs, keys):
         if key in done: skipped += 1; continue
-        if budget_min is not None and (time.time() - start + longest) / 60 > budget_min:
-            print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out; "
-                  f"{ran} run(s) done, {len(combos) - ran - skipped} left. Run the same command to continue.")
+        # The next run's time: its recorded mean (the longest run so far where it has none), plus its teacher's
+        # fine-tuning when the teacher must be re-created first.
+        expected = _expected_seconds(task, method, _mean_seconds(recorded))
+        teacher_seconds = _teacher_seconds(chosen[task], out_dir, teachers)
+        if budget_min is not None and (time.time() - start + (longest if expected is None else expected) + teacher_seconds) / 60 > budget_min:
+            guess = f"the longest run so far, {longest / 60:.0f} min" if expected is None else f"about {expected / 60:.0f} min"
+            print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out: the next run, {task} {method} "
+                  f"seed {seed}, would take {guess}" + (f", after {teacher_seconds / 60:.0f} min re-creating its teacher"
+                  if teacher_seconds else '') + f"; {ran} run(s) done, {len(combos) - ran - skipped} left. "
+                  f"Run the same command to continue.")
             break
         if teacher_of(task, seed) != current_teacher:
             current_teacher = teacher_of(task, seed)
@@ -365,7 +387,7 @@ def fsd_sweep(
                          training_args=trainer_options)
         if analyses: record = record_analyses(record, out_dir, data_dir)
         append_result(path, dict(record, run_key=key))
-        done.add(key); ran += 1
+        recorded.append(record); done.add(key); ran += 1
         longest = max(longest, time.time() - began)
         print(f"[{ran}] {record['task']} {method} seed {seed}: dev {_format_metrics(record['dev'])}", flush=True)
     print(f"fsd-sweep {name}: {ran} run(s) finished, {skipped} skipped (already in {path}).")
