@@ -1,4 +1,5 @@
-"Every experiment file in configs/ is a valid fsd-sweep configuration."
+"Every experiment file in configs/ is a valid fsd-sweep configuration, and configs/reproduce.sh runs them all, in order."
+import os, re, subprocess
 from pathlib import Path
 import pytest
 from fsd_nb.data import glue_task
@@ -15,3 +16,35 @@ def test_config_reads_as_a_sweep(path):
     assert args['name'] == path.stem
     assert all(m in METHODS for m in args['methods'].split(','))
     assert [glue_task(t) for t in args['tasks'].split(',')] and all(int(s) for s in args['seeds'].split(','))
+
+REPRODUCE = Path(__file__).resolve().parents[1] / 'configs' / 'reproduce.sh'
+
+def run_reproduce(tmp_path, *args):
+    "configs/reproduce.sh with a stand-in fsd-sweep that only logs its arguments: the sweeps it runs, in order."
+    bin_dir, log = tmp_path / 'bin', tmp_path / 'sweeps.log'
+    bin_dir.mkdir(exist_ok=True)
+    (bin_dir / 'fsd-sweep').write_text(f'#!/usr/bin/env bash\necho "$*" >> {log}\n')
+    (bin_dir / 'fsd-sweep').chmod(0o755)
+    done = subprocess.run(['bash', str(REPRODUCE), *args], capture_output=True, text=True,
+                          env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}"))
+    return done, (log.read_text().splitlines() if log.exists() else [])
+
+def test_reproduce_runs_every_config_searches_first_then_task_by_task(tmp_path):
+    done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170')
+    assert done.returncode == 0, done.stderr
+    names = [line.split()[1].removeprefix('configs/').removesuffix('.yaml') for line in sweeps]
+    assert set(names) == {p.stem for p in CONFIGS}  # a new config must be added to the script
+    assert all(n.startswith('search-') for n in names[:6]) and not any(n.startswith('search-') for n in names[6:])
+    tasks = [line.split('--tasks ')[1].split()[0] for line in sweeps if '--tasks' in line]
+    assert tasks == sorted(tasks, key=['wnli', 'rte', 'mrpc', 'stsb', 'cola'].index)  # a task's methods all before the next task
+    assert all(f"--out-dir {tmp_path / 'runs'}" in line and re.search(r'--budget-min 1(69|70)$', line) for line in sweeps)
+
+def test_reproduce_stops_when_the_budget_is_spent(tmp_path):
+    done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '0')
+    assert done.returncode == 0 and 'budget of 0 min is spent' in done.stdout and not sweeps
+
+def test_reproduce_refuses_bad_arguments(tmp_path):
+    done, sweeps = run_reproduce(tmp_path)
+    assert done.returncode != 0 and 'give the folder for teachers and students' in done.stderr and not sweeps
+    done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '2h')
+    assert done.returncode == 2 and 'whole minutes' in done.stderr and not sweeps

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Every sweep of the reproduction (nbs/10_reproduce_glue.ipynb), in order and resumable: each sweep skips the runs its
+# results file already holds, so the same command, run again in a later session or on another machine, continues.
+#
+#   bash configs/reproduce.sh OUT_DIR [BUDGET_MIN]        e.g.  bash configs/reproduce.sh ~/fsd-runs/main 170
+#
+# Runs in the repository's root: results go to data/results/, GLUE comes from $FSD_GLUE_DIR (else the datasets hub).
+# OUT_DIR holds teachers, teacher caches and students; keep it outside the work tree. A recorded teacher missing from
+# it is re-created from data/teachers.jsonl first (about half an hour to an hour per task on two CPU cores).
+# BUDGET_MIN: start no run that would end later than that many minutes from now (fsd-sweep --budget-min, shared by
+# every sweep below).
+#
+# The order: the searches first (each method's weight on RTE and MRPC, seed 1); then Tables 2 and 4 one task at a
+# time, every method on a task before the next task, so that whatever is done when the budget ends compares all the
+# methods on the same tasks; the paper's preset last. A method is in Table 2's configs only once its search is
+# complete and its choice is written there (nbs/10_reproduce_glue.ipynb checks both): when a search completes, write
+# its choice into the configs, then run this again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out_dir=${1:?"give the folder for teachers and students, outside the work tree: bash configs/reproduce.sh ~/fsd-runs/main [budget_min]"}
+budget_min=${2:-}
+if [ -n "$budget_min" ] && ! [[ "$budget_min" =~ ^[0-9]+$ ]]; then
+  echo "reproduce.sh: the budget must be whole minutes, e.g. 170; got '$budget_min'." >&2; exit 2
+fi
+start=$(date +%s)
+
+sweep() {  # fsd-sweep of configs/$1.yaml, further options $2..., within the budget that is left
+  local budget=()
+  if [ -n "$budget_min" ]; then
+    local left=$(( budget_min - ($(date +%s) - start) / 60 ))
+    if [ "$left" -le 0 ]; then echo "reproduce.sh: the budget of $budget_min min is spent; the same command continues."; exit 0; fi
+    budget=(--budget-min "$left")
+  fi
+  echo "== $(date -u +%FT%TZ) fsd-sweep --config configs/$1.yaml ${*:2}"
+  fsd-sweep --config "configs/$1.yaml" "${@:2}" --out-dir "$out_dir" "${budget[@]}"
+}
+
+for search in search-vkd search-fsd search-fsd-authors search-pkd search-rkd search-minilm; do sweep "$search"; done
+for task in wnli rte mrpc stsb cola; do
+  for table in table2-baselines table2-fsd table2-fsd-unbiased table4-ablations; do sweep "$table" --tasks "$task"; done
+done
+sweep paper-preset
