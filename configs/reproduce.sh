@@ -3,6 +3,7 @@
 # results file already holds, so the same command, run again in a later session or on another machine, continues.
 #
 #   bash configs/reproduce.sh OUT_DIR [BUDGET_MIN]        e.g.  bash configs/reproduce.sh ~/fsd-runs/main 170
+#   bash configs/reproduce.sh --plan                       how many runs of each sweep are done and left; runs none
 #
 # Runs in the repository's root: results go to data/results/, GLUE comes from $FSD_GLUE_DIR (else the datasets hub).
 # OUT_DIR holds teachers, teacher caches and students; keep it outside the work tree. A recorded teacher missing from
@@ -17,6 +18,8 @@
 # its choice into the configs, then run this again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+plan=
+if [ "${1:-}" = --plan ]; then plan=1; set -- "$PWD" ''; fi
 out_dir=${1:?"give the folder for teachers and students, outside the work tree: bash configs/reproduce.sh ~/fsd-runs/main [budget_min]"}
 budget_min=${2:-}
 if [ -n "$budget_min" ] && ! [[ "$budget_min" =~ ^[0-9]+$ ]]; then
@@ -25,6 +28,10 @@ fi
 start=$(date +%s)
 
 sweep() {  # fsd-sweep of configs/$1.yaml, further options $2..., within the budget that is left
+  if [ -n "$plan" ]; then
+    echo "$1${2:+ ${*:2}}: $(fsd-sweep --config "configs/$1.yaml" "${@:2}" --plan | tail -n 1 | sed 's/^fsd-sweep [^:]*: //')"
+    return
+  fi
   local budget=()
   if [ -n "$budget_min" ]; then
     local left=$(( budget_min - ($(date +%s) - start) / 60 ))

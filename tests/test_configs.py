@@ -48,3 +48,8 @@ def test_reproduce_refuses_bad_arguments(tmp_path):
     assert done.returncode != 0 and 'give the folder for teachers and students' in done.stderr and not sweeps
     done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '2h')
     assert done.returncode == 2 and 'whole minutes' in done.stderr and not sweeps
+
+def test_reproduce_plan_runs_nothing(tmp_path):
+    done, sweeps = run_reproduce(tmp_path, '--plan')
+    assert done.returncode == 0, done.stderr
+    assert len(sweeps) == 27 and all(line.endswith(' --plan') and '--out-dir' not in line for line in sweeps)
