@@ -292,6 +292,18 @@ def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
     try: return teacher_record(teacher, teachers).get('train_seconds') or 0.
     except ValueError: return 0.  # not a recorded teacher ('finetune'): its time is not known before it trains
 
+def _reusable_runs(reuse: str | None, results_dir: str | Path, name: str) -> dict:
+    "The runs of the results files named in `reuse`, by run key: {run_key: (file name, record)}. A file that is not there is an error."
+    reusable = {}
+    for other in (_values(reuse, option='reuse') if reuse else []):
+        other_path = Path(results_dir) / (other if other.endswith('.jsonl') else f'{other}.jsonl')
+        if other_path.stem == name: raise ValueError(f"--reuse {other}: a sweep's own runs are skipped anyway; name other sweeps' results files.")
+        if not other_path.is_file():
+            raise ValueError(f"--reuse {other}: no results file {other_path}; name files of {results_dir} (e.g. search-vkd), comma-separated.")
+        for r in read_results(other_path):
+            if r.get('run_key') and 'reused_from' not in r: reusable.setdefault(r['run_key'], (other_path.name, r))
+    return reusable
+
 @takes_config(grid=True)
 def fsd_sweep(
     name: str,  # results go to <results_dir>/<name>.jsonl
@@ -314,6 +326,7 @@ def fsd_sweep(
     method_settings: str = None,  # settings of some methods only, over the sweep's, as JSON: '{"vkd": {"alpha": 0.9}}' (in a config file, a mapping)
     analyses: bool = True,  # record each run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
     plan: bool = False,  # list the sweep's runs, each marked done or left, and run none
+    reuse: str = None,  # comma-separated results files (names in results_dir) whose runs of identical settings this sweep takes instead of training them again
     **options,  # every DistillationConfig field but the method, as a comma-separated list (--beta 1,10,30), and any TrainingArguments option for every run
 ):
     "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
@@ -340,6 +353,7 @@ def fsd_sweep(
     for config in configs: trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, trainer_options)
     recorded = read_results(path)
     done = {r.get('run_key') for r in recorded}
+    reusable = _reusable_runs(reuse, results_dir, name)
     computing = computing_options(trainer_options)
     shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
                   eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed,
@@ -349,17 +363,26 @@ def fsd_sweep(
     if plan:
         for (task, method, seed, *values), key in zip(combos, keys):
             settings = {**dict(zip(grid, values)), **own.get(method, {})}
-            print(f"{'done' if key in done else 'left'}  {task} {method} seed {seed}"
-                  + ''.join(f" {k}={v}" for k, v in settings.items()))
-        left = [(task, method) for (task, method, *_), key in zip(combos, keys) if key not in done]
-        print(f"fsd-sweep {name}: {len(keys) - len(left)} of {len(keys)} run(s) done, {len(left)} left (results in {path})"
-              + _time_left(left, recorded) + '.')
+            state = 'done' if key in done else f"reuse {reusable[key][0]}" if key in reusable else 'left'
+            print(f"{state}  {task} {method} seed {seed}" + ''.join(f" {k}={v}" for k, v in settings.items()))
+        left = [(task, method) for (task, method, *_), key in zip(combos, keys) if key not in done and key not in reusable]
+        taken = sum(key in reusable and key not in done for key in keys)
+        print(f"fsd-sweep {name}: {len(keys) - len(left) - taken} of {len(keys)} run(s) done, "
+              + (f"{taken} to take from {', '.join(sorted({reusable[k][0] for k in keys if k in reusable and k not in done}))}, " if taken else '')
+              + f"{len(left)} left (results in {path})" + _time_left(left, recorded) + '.')
         return path
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
-    start, longest, ran, skipped, current_teacher = time.time(), 0., 0, 0, None
+    start, longest, ran, taken, skipped, current_teacher = time.time(), 0., 0, 0, 0, None
     for (task, method, seed, *values), config, key in zip(combos, configs, keys):
         if key in done: skipped += 1; continue
+        if key in reusable:  # the same settings, seed and teacher ran in another sweep: its record, marked as taken from there
+            origin, record = reusable[key]
+            append_result(path, dict(record, run_key=key, reused_from=origin))
+            recorded.append(record); done.add(key); taken += 1
+            print(f"{task} {method} seed {seed}: taken from {origin} (the same settings, seed and teacher; not trained again): "
+                  f"dev {_format_metrics(record['dev'])}", flush=True)
+            continue
         # The next run's time: its recorded mean (the longest run so far where it has none), plus its teacher's
         # fine-tuning when the teacher must be re-created first.
         expected = _expected_seconds(task, method, _mean_seconds(recorded))
@@ -368,7 +391,7 @@ def fsd_sweep(
             guess = f"the longest run so far, {longest / 60:.0f} min" if expected is None else f"about {expected / 60:.0f} min"
             print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out: the next run, {task} {method} "
                   f"seed {seed}, would take {guess}" + (f", after {teacher_seconds / 60:.0f} min re-creating its teacher"
-                  if teacher_seconds else '') + f"; {ran} run(s) done, {len(combos) - ran - skipped} left. "
+                  if teacher_seconds else '') + f"; {ran} run(s) done, {len(combos) - ran - taken - skipped} left. "
                   f"Run the same command to continue.")
             break
         if teacher_of(task, seed) != current_teacher:
@@ -390,7 +413,8 @@ def fsd_sweep(
         recorded.append(record); done.add(key); ran += 1
         longest = max(longest, time.time() - began)
         print(f"[{ran}] {record['task']} {method} seed {seed}: dev {_format_metrics(record['dev'])}", flush=True)
-    print(f"fsd-sweep {name}: {ran} run(s) finished, {skipped} skipped (already in {path}).")
+    print(f"fsd-sweep {name}: {ran} run(s) finished, " + (f"{taken} taken from other sweeps, " if taken else '')
+          + f"{skipped} skipped (already in {path}).")
     return path
 
 def _fsd_sweep_main(): _run_command(fsd_sweep)
