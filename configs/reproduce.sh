@@ -7,7 +7,8 @@
 #
 # Runs in the repository's root: results go to data/results/, GLUE comes from $FSD_GLUE_DIR (else the datasets hub).
 # OUT_DIR holds teachers, teacher caches and students; keep it outside the work tree. A recorded teacher missing from
-# it is re-created from data/teachers.jsonl first (about half an hour to an hour per task on two CPU cores).
+# it is re-created from data/teachers.jsonl first, taking up to its recorded fine-tuning time (RTE's, recorded at
+# 56 min, took 25 on two idle CPU cores).
 # BUDGET_MIN: start no run that would end later than that many minutes from now (fsd-sweep --budget-min, shared by
 # every sweep below).
 #
