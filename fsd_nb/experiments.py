@@ -286,7 +286,7 @@ def _time_left(runs: list[tuple[str, str]], records: list[dict]) -> str:
     return f"; about {sum(expected) / 3600:.1f} h of training left at the mean time of this file's runs of each task (and method)"
 
 def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
-    "How long a recorded teacher that is not in out_dir/teachers took to fine-tune: re-creating it takes as long. 0 if it is there."
+    "How long a recorded teacher missing from out_dir/teachers took to fine-tune: re-creating it takes up to that. 0 if it is there."
     from fsd_nb.teachers import teacher_record
     if (Path(out_dir) / 'teachers' / teacher / 'fsd_teacher.json').is_file() or Path(teacher).is_dir(): return 0.
     try: return teacher_record(teacher, teachers).get('train_seconds') or 0.
