@@ -19,10 +19,12 @@
 # its choice into the configs, then run this again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-plan=
-if [ "${1:-}" = --plan ]; then plan=1; set -- "$PWD" ''; fi
-out_dir=${1:?"give the folder for teachers and students, outside the work tree: bash configs/reproduce.sh ~/fsd-runs/main [budget_min]"}
-budget_min=${2:-}
+plan= out_dir= budget_min=
+if [ "${1:-}" = --plan ]; then plan=1
+else
+  out_dir=${1:?"give the folder for teachers and students, outside the work tree: bash configs/reproduce.sh ~/fsd-runs/main [budget_min]"}
+  budget_min=${2:-}
+fi
 if [ -n "$budget_min" ] && ! [[ "$budget_min" =~ ^[0-9]+$ ]]; then
   echo "reproduce.sh: the budget must be whole minutes, e.g. 170; got '$budget_min'." >&2; exit 2
 fi

@@ -366,9 +366,9 @@ def fsd_sweep(
             state = 'done' if key in done else f"reuse {reusable[key][0]}" if key in reusable else 'left'
             print(f"{state}  {task} {method} seed {seed}" + ''.join(f" {k}={v}" for k, v in settings.items()))
         left = [(task, method) for (task, method, *_), key in zip(combos, keys) if key not in done and key not in reusable]
-        taken = sum(key in reusable and key not in done for key in keys)
-        print(f"fsd-sweep {name}: {len(keys) - len(left) - taken} of {len(keys)} run(s) done, "
-              + (f"{taken} to take from {', '.join(sorted({reusable[k][0] for k in keys if k in reusable and k not in done}))}, " if taken else '')
+        to_take = [reusable[key][0] for key in keys if key in reusable and key not in done]  # the file of each
+        print(f"fsd-sweep {name}: {len(keys) - len(left) - len(to_take)} of {len(keys)} run(s) done, "
+              + (f"{len(to_take)} to take from {', '.join(sorted(set(to_take)))}, " if to_take else '')
               + f"{len(left)} left (results in {path})" + _time_left(left, recorded) + '.')
         return path
     check_writable(path)  # before the first run trains, not after
