@@ -23,7 +23,7 @@ from .data import GlueTask, glue_task, prediction_values, glue_collator
 from .memory import StudentMemory, TeacherMemory
 from .models import default_backbone, make_student, make_teacher, load_teacher, load_tokenizer
 from .records import _write_json_atomic
-from .teachers import prepare_glue
+from .teachers import prepare_glue, teacher_folder
 from .config import DistillationConfig
 from .train import DistillationLoss
 from .losses import sequence_features
@@ -154,7 +154,7 @@ def run_analyses(record: dict, out_dir: str | Path, data_dir=None, batch_size: i
     task, settings, out_dir = glue_task(record['task']), record['hyperparameters'], Path(out_dir)
     batch_size = batch_size or settings['batch_size']
     model_dir = out_dir / record['model_dir']
-    teacher, student = load_teacher(out_dir / 'teachers' / settings['teacher'], task), load_teacher(model_dir, task)
+    teacher, student = load_teacher(teacher_folder(out_dir, settings['teacher']), task), load_teacher(model_dir, task)
     tokenizer = load_tokenizer(model_dir)
     _, dev = prepare_glue(task, tokenizer, data_dir, settings['max_length'], settings.get('train_samples'),
                           settings.get('eval_samples'), settings['seed'])  # the run's own dev rows

@@ -175,11 +175,11 @@ def fsd_finetune(
 ):
     "Fine-tune a GLUE teacher and print its dev metrics; with --select, choose the best of a grid of teachers."
     if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
-    from fsd_nb.teachers import finetune_teacher, select_teacher
+    from fsd_nb.teachers import finetune_teacher, select_teacher, teacher_folder
     if select:
         selection = select_teacher(task, backbone, out_dir, data_dir, grid, teachers, seed, batch_size, max_length,
                                    warmup_ratio, 0., patience, max_steps, train_samples, eval_samples)
-        path = Path(out_dir) / 'teachers' / selection['teacher']
+        path = teacher_folder(out_dir, selection['teacher'])
     else:
         path = finetune_teacher(task, backbone, out_dir, data_dir, epochs, batch_size, learning_rate, max_length, seed,
                                 max_steps, train_samples, eval_samples)
@@ -287,8 +287,8 @@ def _time_left(runs: list[tuple[str, str]], records: list[dict]) -> str:
 
 def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
     "How long a recorded teacher missing from out_dir/teachers took to fine-tune: re-creating it takes up to that. 0 if it is there."
-    from fsd_nb.teachers import teacher_record
-    if (Path(out_dir) / 'teachers' / teacher / 'fsd_teacher.json').is_file() or Path(teacher).is_dir(): return 0.
+    from fsd_nb.teachers import teacher_record, teacher_folder
+    if (teacher_folder(out_dir, teacher) / 'fsd_teacher.json').is_file() or Path(teacher).is_dir(): return 0.
     try: return teacher_record(teacher, teachers).get('train_seconds') or 0.
     except ValueError: return 0.  # not a recorded teacher ('finetune'): its time is not known before it trains
 
@@ -325,11 +325,12 @@ def fsd_sweep(
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
     method_settings: str = None,  # settings of some methods only, over the sweep's, as JSON: '{"vkd": {"alpha": 0.9}}' (in a config file, a mapping)
     analyses: bool = True,  # record each run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
-    plan: bool = False,  # list the sweep's runs, each marked done or left, and run none
+    plan: bool = False,  # list the sweep's runs, each marked done, reuse or left, run none and return them
     reuse: str = None,  # comma-separated results files (names in results_dir) whose runs of identical settings this sweep takes instead of training them again
     **options,  # every DistillationConfig field but the method, as a comma-separated list (--beta 1,10,30), and any TrainingArguments option for every run
 ):
-    "Run a grid of distillation runs, appending each finished run to a results file and skipping those already there."
+    """Run a grid of distillation runs, appending each finished run to a results file and skipping those already there;
+    returns its path. With `plan`, runs none and returns the planned runs: state, task, method, seed, settings, reuse_from."""
     from fsd_nb.train import distill, teacher_cache_kinds, check_run_options, computing_options
     from fsd_nb.teachers import selected_teacher, backbone_name, teachers_file
     from fsd_nb.evaluate import record_analyses
@@ -361,16 +362,19 @@ def fsd_sweep(
     keys = [run_key(task, method, seed, _identity(dict(dataclasses.asdict(config), **shared, teacher=chosen[task])))
             for (task, method, seed, *_), config in zip(combos, configs)]
     if plan:
-        for (task, method, seed, *values), key in zip(combos, keys):
-            settings = {**dict(zip(grid, values)), **own.get(method, {})}
-            state = 'done' if key in done else f"reuse {reusable[key][0]}" if key in reusable else 'left'
-            print(f"{state}  {task} {method} seed {seed}" + ''.join(f" {k}={v}" for k, v in settings.items()))
-        left = [(task, method) for (task, method, *_), key in zip(combos, keys) if key not in done and key not in reusable]
-        to_take = [reusable[key][0] for key in keys if key in reusable and key not in done]  # the file of each
-        print(f"fsd-sweep {name}: {len(keys) - len(left) - len(to_take)} of {len(keys)} run(s) done, "
+        runs = [dict(state='done' if key in done else 'reuse' if key in reusable else 'left', task=task, method=method,
+                     seed=seed, settings={**dict(zip(grid, values)), **own.get(method, {})},
+                     reuse_from=reusable[key][0] if key in reusable and key not in done else None)
+                for (task, method, seed, *values), key in zip(combos, keys)]
+        for run in runs:
+            state = f"reuse {run['reuse_from']}" if run['state'] == 'reuse' else run['state']
+            print(f"{state}  {run['task']} {run['method']} seed {run['seed']}" + ''.join(f" {k}={v}" for k, v in run['settings'].items()))
+        left = [(run['task'], run['method']) for run in runs if run['state'] == 'left']
+        to_take = [run['reuse_from'] for run in runs if run['state'] == 'reuse']
+        print(f"fsd-sweep {name}: {len(runs) - len(left) - len(to_take)} of {len(runs)} run(s) done, "
               + (f"{len(to_take)} to take from {', '.join(sorted(set(to_take)))}, " if to_take else '')
               + f"{len(left)} left (results in {path})" + _time_left(left, recorded) + '.')
-        return path
+        return runs
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     start, longest, ran, taken, skipped, current_teacher = time.time(), 0., 0, 0, 0, None

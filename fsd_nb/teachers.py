@@ -21,8 +21,8 @@ from .records import _write_json_atomic, read_results, append_result, check_writ
 # %% auto #0
 __all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'prepare_glue', 'check_training_budget',
            'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'LabelledProgress', 'label_progress',
-           'teacher_id', 'finetune_teacher', 'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher',
-           'teacher_record', 'teacher_directory']
+           'teacher_id', 'teacher_folder', 'finetune_teacher', 'parse_grid', 'teachers_file', 'select_teacher',
+           'selected_teacher', 'teacher_record', 'teacher_directory']
 
 # %% ../nbs/04a_teachers.ipynb #5e1cfa45
 def prepare_glue(task: str | GlueTask, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
@@ -134,6 +134,10 @@ def teacher_id(task: str | GlueTask, backbone: str | None = None, max_length: in
                 f"-wu{selection['warmup_ratio']:g}-wd{selection['weight_decay']:g}-best-p{selection['patience']}")
     return tag + (f"-steps{max_steps}" if max_steps > 0 else '') + (f"-n{train_samples}" if train_samples else '')
 
+def teacher_folder(out_dir: str | Path, teacher: str) -> Path:
+    "Where teacher `teacher` (its id) is kept under `out_dir`; it is finished once `fsd_teacher.json` is in it."
+    return Path(out_dir) / 'teachers' / str(teacher)
+
 def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
                      epochs: float = 3., batch_size: int = 32, learning_rate: float | None = None, max_length: int = 128,
                      seed: int = 42, max_steps: int = -1, train_samples: int | None = None,
@@ -150,7 +154,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
                       weight_decay=weight_decay, patience=patience) if keep_best else None)
     if not keep_best and (warmup_ratio or weight_decay):
         raise ValueError("warmup_ratio and weight_decay are selection settings: use them with keep_best=True.")
-    teacher_dir = Path(out_dir) / 'teachers' / teacher_id(task, backbone, max_length, seed, max_steps, train_samples, selection)
+    teacher_dir = teacher_folder(out_dir, teacher_id(task, backbone, max_length, seed, max_steps, train_samples, selection))
     if (teacher_dir / 'fsd_teacher.json').is_file(): return teacher_dir
     record_command = portable_command(command)
     transformers.set_seed(seed)
@@ -243,7 +247,7 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
     for number, c in enumerate(candidates, 1):
         print(f"{task.name} teacher candidate {number}/{len(candidates)}: " + ', '.join(f"{k} {v:g}" for k, v in c.items()), flush=True)
         candidate_id = teacher_id(task, backbone, max_length, seed, max_steps, train_samples, dict(c, patience=patience))
-        folder = Path(out_dir) / 'teachers' / candidate_id
+        folder = teacher_folder(out_dir, candidate_id)
         if not (folder / 'fsd_teacher.json').is_file() and candidate_id in known \
                 and known[candidate_id]['settings'].get('eval_samples') == eval_samples:
             info = known[candidate_id]  # trained before, on another machine or into a lost out-dir: its record stands
@@ -263,8 +267,8 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
                      candidates={info['id']: info['metrics'][metric] for info in finished}, **provenance(command))
     same = lambda r: r.get('kind') == 'selection' and all(r.get(k) == selection[k] for k in ('task', 'backbone', 'teacher', 'candidates'))
     if not any(same(r) for r in read_results(path)): append_result(path, selection)
-    if (Path(out_dir) / 'teachers' / chosen['id'] / 'fsd_teacher.json').is_file():  # else written when it is re-created
-        _write_json_atomic(Path(out_dir) / 'teachers' / chosen['id'] / 'fsd_selection.json', selection)
+    if (teacher_folder(out_dir, chosen['id']) / 'fsd_teacher.json').is_file():  # else written when it is re-created
+        _write_json_atomic(teacher_folder(out_dir, chosen['id']) / 'fsd_selection.json', selection)
     print(f"{task.name} teacher selected: {chosen['id']} ({metric} {chosen['metrics'][metric]:.2f} on dev), recorded in {path}.")
     return selection
 
@@ -291,11 +295,11 @@ def _torch_threads(n: int | None):
 
 def teacher_directory(teacher: str, out_dir: str | Path = 'runs', data_dir=None, teachers: str | Path | None = None) -> Path:
     "The directory of recorded teacher `teacher` under out_dir/teachers, re-created from its record when missing."
-    folder = Path(out_dir) / 'teachers' / teacher
+    folder = teacher_folder(out_dir, teacher)
     if (folder / 'fsd_teacher.json').is_file(): return folder
     record = teacher_record(teacher, teachers)
     s = record['settings']
-    print(f"{record['task']} teacher {teacher} is not in {Path(out_dir) / 'teachers'}: re-creating it from its record "
+    print(f"{record['task']} teacher {teacher} is not in {folder.parent}: re-creating it from its record "
           f"({s['epochs']:g} epochs at most on {record.get('torch_threads')} torch threads, as recorded; the recorded "
           f"fine-tuning took {record.get('train_seconds', float('nan')):.0f} s). A copy elsewhere is used by giving the "
           f"--out-dir that holds teachers/{teacher}.", flush=True)

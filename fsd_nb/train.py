@@ -26,7 +26,7 @@ from .records import write_atomically, _write_json_atomic, provenance
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits,
                            student_memory_from_teacher_clusters)
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
-from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id,
+from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder,
                              resolve_backbone, teachers_file,
                              check_training_budget, backbone_name, PACKAGED_BACKBONE, ElapsedTime, label_progress, _training_arguments, _evaluate)
 from .config import DistillationConfig, _identity, _config_hash
@@ -223,13 +223,13 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
         try: record = teacher_record(str(teacher), teachers)
         except ValueError:
             raise ValueError(f"teacher {teacher!r} is neither a directory nor a teacher id in {teachers_file(teachers)}.") from None
-        return (Path(out_dir) / 'teachers' / str(teacher), record['settings']['seed'], resolve_backbone(record['backbone']),
+        return (teacher_folder(out_dir, teacher), record['settings']['seed'], resolve_backbone(record['backbone']),
                 partial(teacher_directory, str(teacher), out_dir, data_dir, teachers))
     selection = selected_teacher(task, backbone, teachers) if teacher is None else None
     if selection:
         return _teacher_of_run(task, selection['teacher'], backbone, out_dir, data_dir, max_length, teacher_seed,
                                teacher_max_steps, train_samples, eval_samples, teachers)
-    folder = Path(out_dir) / 'teachers' / teacher_id(task, backbone, max_length, teacher_seed, teacher_max_steps, train_samples)
+    folder = teacher_folder(out_dir, teacher_id(task, backbone, max_length, teacher_seed, teacher_max_steps, train_samples))
     finetune = partial(finetune_teacher, task, backbone, out_dir, data_dir, max_length=max_length, seed=teacher_seed,
                        max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
     def finetune_unselected() -> Path:  # say why a run that did not ask for it gets a teacher of the default settings
