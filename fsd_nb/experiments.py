@@ -273,17 +273,24 @@ def _mean_seconds(records: list[dict]) -> dict:
             for key in ((r['task'], r['method']), r['task']): seconds.setdefault(key, []).append(r['train_seconds'])
     return {key: sum(times) / len(times) for key, times in seconds.items()}
 
-def _expected_seconds(task: str, method: str, means: dict) -> float | None:
-    "About how long a run of `task` and `method` trains: its task's and method's mean, else its task's; None if neither ran."
-    return means.get((task, method), means.get(task))
+def _expected_seconds(task: str, method: str, means: dict, elsewhere: dict | None = None) -> float | None:
+    """About how long a run of `task` and `method` trains: the mean of its task and method in this results file (`means`),
+    else in the other results files (`elsewhere`), else its task's mean in this file, else elsewhere; None if none ran."""
+    elsewhere = elsewhere or {}
+    guesses = (means.get((task, method)), elsewhere.get((task, method)), means.get(task), elsewhere.get(task))
+    return next((seconds for seconds in guesses if seconds is not None), None)
 
-def _time_left(runs: list[tuple[str, str]], records: list[dict]) -> str:
-    """About how long `runs` ((task, method) pairs) will train: each at the mean training time of this results file's
-    runs of its task and method, else of its task. No guess when a task has no timed run."""
+def _results_means(results_dir: str | Path) -> dict:
+    "`_mean_seconds` of every results file in `results_dir`: the recorded times a sweep with no run of a task yet can go by."
+    return _mean_seconds([r for path in sorted(Path(results_dir).glob('*.jsonl')) for r in read_results(path)])
+
+def _time_left(runs: list[tuple[str, str]], records: list[dict], elsewhere: dict | None = None) -> str:
+    """About how long `runs` ((task, method) pairs) will train, each at its `_expected_seconds` from this results file's
+    `records` and the other files' means `elsewhere`. No guess when a task has no timed run in either."""
     means = _mean_seconds(records)
-    expected = [_expected_seconds(task, method, means) for task, method in runs]
+    expected = [_expected_seconds(task, method, means, elsewhere) for task, method in runs]
     if not runs or None in expected: return ''
-    return f"; about {sum(expected) / 3600:.1f} h of training left at the mean time of this file's runs of each task (and method)"
+    return f"; about {sum(expected) / 3600:.1f} h of training left at the mean recorded time of each task and method"
 
 def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
     "How long a recorded teacher missing from out_dir/teachers took to fine-tune: re-creating it takes up to that. 0 if it is there."
@@ -373,11 +380,12 @@ def fsd_sweep(
         to_take = [run['reuse_from'] for run in runs if run['state'] == 'reuse']
         print(f"fsd-sweep {name}: {len(runs) - len(left) - len(to_take)} of {len(runs)} run(s) done, "
               + (f"{len(to_take)} to take from {', '.join(sorted(set(to_take)))}, " if to_take else '')
-              + f"{len(left)} left (results in {path})" + _time_left(left, recorded) + '.')
+              + f"{len(left)} left (results in {path})" + _time_left(left, recorded, _results_means(results_dir)) + '.')
         return runs
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     start, longest, ran, taken, skipped, current_teacher = time.time(), 0., 0, 0, 0, None
+    elsewhere = _results_means(results_dir)  # the runs of every sweep so far: a guess for a task this file has not run
     for (task, method, seed, *values), config, key in zip(combos, configs, keys):
         if key in done: skipped += 1; continue
         if key in reusable:  # the same settings, seed and teacher ran in another sweep: its record, marked as taken from there
@@ -389,7 +397,7 @@ def fsd_sweep(
             continue
         # The next run's time: its recorded mean (the longest run so far where it has none), plus its teacher's
         # fine-tuning when the teacher must be re-created first.
-        expected = _expected_seconds(task, method, _mean_seconds(recorded))
+        expected = _expected_seconds(task, method, _mean_seconds(recorded), elsewhere)
         teacher_seconds = _teacher_seconds(chosen[task], out_dir, teachers)
         if budget_min is not None and (time.time() - start + (longest if expected is None else expected) + teacher_seconds) / 60 > budget_min:
             guess = f"the longest run so far, {longest / 60:.0f} min" if expected is None else f"about {expected / 60:.0f} min"
