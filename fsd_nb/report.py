@@ -7,7 +7,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/report.html.md"""
 # %% ../nbs/07_report.ipynb #d1b36a85
 from __future__ import annotations
 import numpy as np
-from .data import glue_task
+from .data import GLUE_TASKS, glue_task
 from .records import read_results
 from .config import METHODS, BASELINES, DistillationConfig
 
@@ -71,6 +71,14 @@ def run_setting(record: dict, key: str):
 
 def _method_of(label: str) -> str: return label.split(' (')[0]
 
+def _in_glue_order(tasks) -> list[str]:
+    "`tasks` in GLUE's order (CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI), whatever order the records came in."
+    return sorted(tasks, key=lambda t: list(GLUE_TASKS).index(glue_task(t).name))
+
+def _cell(text: str) -> str:
+    "`text` for a Markdown table cell: a `|`, as in the label `fsd (cka_loss=-log|cka|)`, would end the cell."
+    return str(text).replace('|', '\\|')
+
 def seed_scores(records: list[dict]) -> dict:
     """{task: {label: {(seed, teacher): main metric}}} from result records (a later record of a seed replaces an earlier
     one). Two methods' scores pair up when they have the same keys: the same seeds, each with the same teacher."""
@@ -95,21 +103,22 @@ def _mean_std(scores, digits: int = 2) -> str:
     return f"{np.mean(scores):.{digits}f}" + (f" ± {np.std(scores, ddof=1):.{digits}f}" if len(scores) > 1 else '')
 
 def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 'greater') -> str:
-    """Markdown table: methods × tasks, mean ± std over seeds (one seed: its score), best in bold; for each variant
+    """Markdown table: methods × tasks in GLUE's order, mean ± std over seeds (one seed: its score), the best of two or
+    more methods in bold; for each variant
     of `fsd_method` that shares a task with a baseline, its difference to the best baseline and the p-value
     (`significance`: paired over matched seeds, else Welch's; the test is named in the cell), then a line of how
     many tasks it wins, and on how many significantly (p < 0.05)."""
     by_seed = seed_scores(records)
     table = results_table(records)
-    tasks = list(table)
+    tasks = _in_glue_order(table)
     methods = sorted({m for t in tasks for m in table[t]}, key=lambda m: (list(METHODS).index(_method_of(m)), m))
-    best = {t: max(table[t], key=lambda m: np.mean(table[t][m])) for t in tasks}
+    best = {t: max(table[t], key=lambda m: np.mean(table[t][m])) for t in tasks if len(table[t]) > 1}  # one method: no contest
     header = '| method | ' + ' | '.join(f"{t} ({glue_task(t).main_metric})" for t in tasks) + ' |'
     lines = [header, '|' + '---|' * (len(tasks) + 1)]
     for m in methods:
-        cells = [('**' + _mean_std(table[t][m]) + '**' if best[t] == m else _mean_std(table[t][m])) if m in table[t] else ''
+        cells = [('**' + _mean_std(table[t][m]) + '**' if best.get(t) == m else _mean_std(table[t][m])) if m in table[t] else ''
                  for t in tasks]
-        lines.append(f"| {m} | " + ' | '.join(cells) + ' |')
+        lines.append(f"| {_cell(m)} | " + ' | '.join(cells) + ' |')
     bases = {t: best_baseline(table[t]) for t in tasks}
     wins = []
     for f in [m for m in methods if _method_of(m) == fsd_method]:  # no rows where FSD did not run
@@ -125,8 +134,8 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
             diff_cells.append(f"{difference:+.2f} (vs {base})")
             p_cells.append(f"n/a (vs {base}, {test['test']}: {test['undefined']})" if 'undefined' in test
                            else f"{test['p']:.4f} (vs {base}, {test['test']})")
-        lines.append(f"| {f} − best baseline | " + ' | '.join(diff_cells) + ' |')
-        lines.append(f"| p-value ({f}, {alternative}) | " + ' | '.join(p_cells) + ' |')
+        lines.append(f"| {_cell(f)} − best baseline | " + ' | '.join(diff_cells) + ' |')
+        lines.append(f"| p-value ({_cell(f)}, {alternative}) | " + ' | '.join(p_cells) + ' |')
         wins.append(f"{f} is above the best baseline on {above} of {len(compared)} task{'s' * (len(compared) != 1)}, "
                     f"significantly (p < 0.05, {alternative}) on {significant}.")
     return '\n'.join(lines) + ''.join(f"\n\n{w}" for w in wins)
@@ -136,7 +145,7 @@ ABLATIONS = {'w/o LG': 'fsd_i', 'w/o IG': 'fsd_l', 'w/o IL': 'fsd_g', 'w/o G': '
 def ablation_table(records: list[dict]) -> str:
     "Markdown Table 4: reduction rate (%) of each ablation's mean score relative to full FSD, per task."
     table = results_table(records)
-    tasks = [t for t in table if 'fsd' in table[t]]
+    tasks = _in_glue_order(t for t in table if 'fsd' in table[t])
     lines = ['| ablation | ' + ' | '.join(tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
     for name, method in ABLATIONS.items():
         cells = []
@@ -195,7 +204,7 @@ def analyses_table(records: list[dict], field: str, digits: int = 2) -> str:
     cells = {}
     for r, label in zip(kept, run_labels(kept)):  # a later record of a seed replaces an earlier one
         cells.setdefault(label, {}).setdefault(r['task'], {})[(r['seed'], r.get('hyperparameters', {}).get('teacher'))] = recorded_analysis(r, field)
-    tasks = list(dict.fromkeys(r['task'] for r in kept))
+    tasks = _in_glue_order({r['task'] for r in kept})
     methods = sorted(cells, key=lambda m: (list(METHODS).index(_method_of(m)), m))
     lines = ['| method | ' + ' | '.join(f"{t} ({field})" for t in tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
     for m in methods:
@@ -203,7 +212,7 @@ def analyses_table(records: list[dict], field: str, digits: int = 2) -> str:
         for t in tasks:
             values = list(cells[m].get(t, {}).values())
             row.append(_mean_std(values, digits) if values else '')
-        lines.append(f"| {m} | " + ' | '.join(row) + ' |')
+        lines.append(f"| {_cell(m)} | " + ' | '.join(row) + ' |')
     return '\n'.join(lines)
 
 # %% ../nbs/07_report.ipynb #4b920972
