@@ -36,16 +36,19 @@ __all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'restoration_rate', 'predictions', 'cka_
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
-    "Precision, recall and F1 (%) of the student's predictions against the teacher's (class ids, logits or scores)."
+    """Precision, recall and F1 (%) of the student's predictions against the teacher's (class ids, logits or scores), and
+    their agreement: the share (%) of examples where the student predicts the teacher's class. A score with nothing to
+    count (the recall of a class the teacher never predicts) is NaN, undefined, not 0."""
     task = glue_task(task)
     t, s = prediction_values(task, teacher_preds), prediction_values(task, student_preds)
     if len(t) != len(s): raise ValueError(f"{len(t)} teacher predictions but {len(s)} student predictions.")
     if task.is_regression:
         r = float(100 * pearsonr(s, t)[0])
-        return dict(precision=r, recall=r, f1=r)
+        return dict(precision=r, recall=r, f1=r, agreement=r)
     average = 'binary' if task.num_labels == 2 else 'macro'
-    precision, recall, f1, _ = precision_recall_fscore_support(t, s, average=average, zero_division=0)
-    return dict(precision=100 * float(precision), recall=100 * float(recall), f1=100 * float(f1))
+    precision, recall, f1, _ = precision_recall_fscore_support(t, s, average=average, zero_division=np.nan)
+    return dict(precision=100 * float(precision), recall=100 * float(recall), f1=100 * float(f1),
+                agreement=100 * float(np.mean(t == s)))
 
 # %% ../nbs/06_evaluate.ipynb #99600a6a
 def predictions(model: nn.Module, loader) -> Tensor:
