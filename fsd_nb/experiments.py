@@ -175,15 +175,16 @@ def fsd_finetune(
 ):
     "Fine-tune a GLUE teacher and print its dev metrics; with --select, choose the best of a grid of teachers."
     if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
-    from fsd_nb.teachers import finetune_teacher, select_teacher, teacher_folder
+    from fsd_nb.teachers import finetune_teacher, select_teacher, teacher_folder, teacher_info
     if select:
         selection = select_teacher(task, backbone, out_dir, data_dir, grid, teachers, seed, batch_size, max_length,
                                    warmup_ratio, 0., patience, max_steps, train_samples, eval_samples)
-        path = teacher_folder(out_dir, selection['teacher'])
+        # the selection's dev metrics: a chosen teacher recorded elsewhere is in its folder only once it is re-created
+        path, metrics = teacher_folder(out_dir, selection['teacher']), selection['dev']
     else:
         path = finetune_teacher(task, backbone, out_dir, data_dir, epochs, batch_size, learning_rate, max_length, seed,
                                 max_steps, train_samples, eval_samples)
-    metrics = json.loads((path / 'fsd_teacher.json').read_text())['metrics']
+        metrics = teacher_info(path)['metrics']
     print(f"{glue_task(task).name} teacher at {path}: dev " + ', '.join(f"{k} {v:.2f}" for k, v in metrics.items()))
     return path
 
@@ -280,9 +281,10 @@ def _expected_seconds(task: str, method: str, means: dict, elsewhere: dict | Non
     guesses = (means.get((task, method)), elsewhere.get((task, method)), means.get(task), elsewhere.get(task))
     return next((seconds for seconds in guesses if seconds is not None), None)
 
-def _results_means(results_dir: str | Path) -> dict:
-    "`_mean_seconds` of every results file in `results_dir`: the recorded times a sweep with no run of a task yet can go by."
-    return _mean_seconds([r for path in sorted(Path(results_dir).glob('*.jsonl')) for r in read_results(path)])
+def _results_means(results_dir: str | Path, own: Path) -> dict:
+    "`_mean_seconds` of the results files in `results_dir` but the sweep's `own`: the times a sweep with no run of a task yet can go by."
+    return _mean_seconds([r for path in sorted(Path(results_dir).glob('*.jsonl')) if path.resolve() != Path(own).resolve()
+                          for r in read_results(path)])
 
 def _time_left(runs: list[tuple[str, str]], records: list[dict], elsewhere: dict | None = None) -> str:
     """About how long `runs` ((task, method) pairs) will train, each at its `_expected_seconds` from this results file's
@@ -294,8 +296,8 @@ def _time_left(runs: list[tuple[str, str]], records: list[dict], elsewhere: dict
 
 def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
     "How long a recorded teacher missing from out_dir/teachers took to fine-tune: re-creating it takes up to that. 0 if it is there."
-    from fsd_nb.teachers import teacher_record, teacher_folder
-    if (teacher_folder(out_dir, teacher) / 'fsd_teacher.json').is_file() or Path(teacher).is_dir(): return 0.
+    from fsd_nb.teachers import teacher_record, teacher_folder, teacher_info
+    if teacher_info(teacher_folder(out_dir, teacher)) is not None or Path(teacher).is_dir(): return 0.
     try: return teacher_record(teacher, teachers).get('train_seconds') or 0.
     except ValueError: return 0.  # not a recorded teacher ('finetune'): its time is not known before it trains
 
@@ -380,12 +382,12 @@ def fsd_sweep(
         to_take = [run['reuse_from'] for run in runs if run['state'] == 'reuse']
         print(f"fsd-sweep {name}: {len(runs) - len(left) - len(to_take)} of {len(runs)} run(s) done, "
               + (f"{len(to_take)} to take from {', '.join(sorted(set(to_take)))}, " if to_take else '')
-              + f"{len(left)} left (results in {path})" + _time_left(left, recorded, _results_means(results_dir)) + '.')
+              + f"{len(left)} left (results in {path})" + _time_left(left, recorded, _results_means(results_dir, path)) + '.')
         return runs
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     start, longest, ran, taken, skipped, current_teacher = time.time(), 0., 0, 0, 0, None
-    elsewhere = _results_means(results_dir)  # the runs of every sweep so far: a guess for a task this file has not run
+    elsewhere = _results_means(results_dir, path)  # the other sweeps' runs: a guess for a task this file has not run
     for (task, method, seed, *values), config, key in zip(combos, configs, keys):
         if key in done: skipped += 1; continue
         if key in reusable:  # the same settings, seed and teacher ran in another sweep: its record, marked as taken from there

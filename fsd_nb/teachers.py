@@ -21,8 +21,8 @@ from .records import _write_json_atomic, read_results, append_result, check_writ
 # %% auto #0
 __all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'prepare_glue', 'check_training_budget',
            'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'LabelledProgress', 'label_progress',
-           'teacher_id', 'teacher_folder', 'finetune_teacher', 'parse_grid', 'teachers_file', 'select_teacher',
-           'selected_teacher', 'teacher_record', 'teacher_directory']
+           'teacher_id', 'teacher_folder', 'teacher_info', 'finetune_teacher', 'parse_grid', 'teachers_file',
+           'select_teacher', 'selected_teacher', 'teacher_record', 'teacher_directory']
 
 # %% ../nbs/04a_teachers.ipynb #5e1cfa45
 def prepare_glue(task: str | GlueTask, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
@@ -138,6 +138,11 @@ def teacher_folder(out_dir: str | Path, teacher: str) -> Path:
     "Where teacher `teacher` (its id) is kept under `out_dir`; it is finished once `fsd_teacher.json` is in it."
     return Path(out_dir) / 'teachers' / str(teacher)
 
+def teacher_info(folder: str | Path) -> dict | None:
+    "What a finished teacher in `folder` recorded (id, dev metrics, settings, provenance), or None while it is not finished."
+    path = Path(folder) / 'fsd_teacher.json'
+    return json.loads(path.read_text()) if path.is_file() else None
+
 def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
                      epochs: float = 3., batch_size: int = 32, learning_rate: float | None = None, max_length: int = 128,
                      seed: int = 42, max_steps: int = -1, train_samples: int | None = None,
@@ -155,7 +160,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
     if not keep_best and (warmup_ratio or weight_decay):
         raise ValueError("warmup_ratio and weight_decay are selection settings: use them with keep_best=True.")
     teacher_dir = teacher_folder(out_dir, teacher_id(task, backbone, max_length, seed, max_steps, train_samples, selection))
-    if (teacher_dir / 'fsd_teacher.json').is_file(): return teacher_dir
+    if teacher_info(teacher_dir) is not None: return teacher_dir
     record_command = portable_command(command)
     transformers.set_seed(seed)
     tokenizer = load_tokenizer(backbone)
@@ -248,7 +253,7 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
         print(f"{task.name} teacher candidate {number}/{len(candidates)}: " + ', '.join(f"{k} {v:g}" for k, v in c.items()), flush=True)
         candidate_id = teacher_id(task, backbone, max_length, seed, max_steps, train_samples, dict(c, patience=patience))
         folder = teacher_folder(out_dir, candidate_id)
-        if not (folder / 'fsd_teacher.json').is_file() and candidate_id in known \
+        if teacher_info(folder) is None and candidate_id in known \
                 and known[candidate_id]['settings'].get('eval_samples') == eval_samples:
             info = known[candidate_id]  # trained before, on another machine or into a lost out-dir: its record stands
             print(f"  recorded in {path}: {info['metrics']} (not trained again; re-created when it is used)", flush=True)
@@ -256,7 +261,7 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
             folder = finetune_teacher(task, backbone, out_dir, data_dir, max_length=max_length, seed=seed, max_steps=max_steps,
                                       train_samples=train_samples, eval_samples=eval_samples, keep_best=True,
                                       patience=patience, command=command, **c)
-            info = json.loads((folder / 'fsd_teacher.json').read_text())
+            info = teacher_info(folder)
         if (info['id'], info.get('git_commit')) not in recorded: append_result(path, dict(kind='candidate', **info))
         recorded.add((info['id'], info.get('git_commit')))
         finished.append(info)
@@ -267,8 +272,9 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
                      candidates={info['id']: info['metrics'][metric] for info in finished}, **provenance(command))
     same = lambda r: r.get('kind') == 'selection' and all(r.get(k) == selection[k] for k in ('task', 'backbone', 'teacher', 'candidates'))
     if not any(same(r) for r in read_results(path)): append_result(path, selection)
-    if (teacher_folder(out_dir, chosen['id']) / 'fsd_teacher.json').is_file():  # else written when it is re-created
-        _write_json_atomic(teacher_folder(out_dir, chosen['id']) / 'fsd_selection.json', selection)
+    chosen_folder = teacher_folder(out_dir, chosen['id'])
+    if teacher_info(chosen_folder) is not None:  # else written when it is re-created
+        _write_json_atomic(chosen_folder / 'fsd_selection.json', selection)
     print(f"{task.name} teacher selected: {chosen['id']} ({metric} {chosen['metrics'][metric]:.2f} on dev), recorded in {path}.")
     return selection
 
@@ -296,7 +302,7 @@ def _torch_threads(n: int | None):
 def teacher_directory(teacher: str, out_dir: str | Path = 'runs', data_dir=None, teachers: str | Path | None = None) -> Path:
     "The directory of recorded teacher `teacher` under out_dir/teachers, re-created from its record when missing."
     folder = teacher_folder(out_dir, teacher)
-    if (folder / 'fsd_teacher.json').is_file(): return folder
+    if teacher_info(folder) is not None: return folder
     record = teacher_record(teacher, teachers)
     s = record['settings']
     print(f"{record['task']} teacher {teacher} is not in {folder.parent}: re-creating it from its record "
@@ -308,7 +314,7 @@ def teacher_directory(teacher: str, out_dir: str | Path = 'runs', data_dir=None,
             s['epochs'], s['batch_size'], s['learning_rate'], s['max_length'], s['seed'], s['max_steps'],
             s['train_samples'], s['eval_samples'], s.get('warmup_ratio', 0.), s.get('weight_decay', 0.),
             s.get('keep_best', False), s.get('patience'))
-    metrics = json.loads((folder / 'fsd_teacher.json').read_text())['metrics']
+    metrics = teacher_info(folder)['metrics']
     differences = {k: round(metrics.get(k, float('nan')) - v, 4) for k, v in record['metrics'].items()}
     matches = all(d == 0 for d in differences.values())
     _write_json_atomic(folder / 'fsd_recreated.json', dict(matches=matches, differences=differences,

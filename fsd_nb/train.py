@@ -26,7 +26,7 @@ from .records import write_atomically, _write_json_atomic, provenance
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits,
                            student_memory_from_teacher_clusters)
 from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
-from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder,
+from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder, teacher_info,
                              resolve_backbone, teachers_file,
                              check_training_budget, backbone_name, PACKAGED_BACKBONE, ElapsedTime, label_progress, _training_arguments, _evaluate)
 from .config import DistillationConfig, _identity, _config_hash
@@ -417,7 +417,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     teacher_dir = make_teacher_dir()  # only now: a finished run needs no teacher
     clock = ElapsedTime()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
     teacher_model = load_teacher(teacher_dir, task)
-    teacher_info = json.loads((teacher_dir / 'fsd_teacher.json').read_text()) if (teacher_dir / 'fsd_teacher.json').is_file() else {}
+    teacher_recorded = teacher_info(teacher_dir) or {}  # a teacher given as a plain checkout recorded nothing
     tokenizer = load_tokenizer(backbone)
     train, evaluation = prepare_glue(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
     own_kinds = teacher_cache_kinds(config)
@@ -443,7 +443,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     trainer.train(resume_from_checkpoint=last)
     _save_student(trainer, run_dir)
     record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
-                  teacher_dev=teacher_info.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
+                  teacher_dev=teacher_recorded.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
                   teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
                   **({'trainer_options': trainer_options} if trainer_options else {}),
                   steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_name),
