@@ -7,14 +7,15 @@ Docs: https://fsd-nb.github.io/fsd_nb/report.html.md"""
 # %% ../nbs/07_report.ipynb #d1b36a85
 from __future__ import annotations
 import numpy as np
+from pathlib import Path
 from .data import GLUE_TASKS, glue_task
 from .records import read_results
 from .config import METHODS, BASELINES, DistillationConfig
 
 # %% auto #0
-__all__ = ['ALTERNATIVES', 'ABLATIONS', 'significance', 'run_variants', 'run_labels', 'run_setting', 'seed_scores',
-           'results_table', 'best_baseline', 'glue_table', 'ablation_table', 'search_choice', 'teacher_table',
-           'recorded_analysis', 'analyses_table', 'fsd_report']
+__all__ = ['ALTERNATIVES', 'ABLATIONS', 'TABLE2_EXPERIMENTS', 'significance', 'run_variants', 'run_labels', 'run_setting',
+           'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'ablation_table', 'reproduction_runs',
+           'search_choice', 'teacher_table', 'recorded_analysis', 'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -154,6 +155,14 @@ def ablation_table(records: list[dict]) -> str:
             cells.append(f"{100 * (full - np.mean(table[t][method])) / full:.2f}" if method in table[t] else '')
         lines.append(f"| {name} ({method}) | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
+
+# %% ../nbs/07_report.ipynb #e7a10002
+TABLE2_EXPERIMENTS = ('table2-baselines', 'table2-fsd', 'table2-fsd-unbiased')
+
+def reproduction_runs(results_dir: str | Path, names=TABLE2_EXPERIMENTS) -> list[dict]:
+    "The runs of fsd_nb's spread-layers student in `results_dir/<name>.jsonl` for each of `names` (default: Table 2's)."
+    return [r for name in names for r in read_results(Path(results_dir) / f'{name}.jsonl')
+            if run_setting(r, 'student_init') == 'spread']
 
 # %% ../nbs/07_report.ipynb #85ee8575
 def search_choice(records: list[dict]) -> dict:
