@@ -39,6 +39,13 @@ def test_reproduce_runs_every_config_searches_first_then_task_by_task(tmp_path):
     assert tasks == sorted(tasks, key=['wnli', 'rte', 'mrpc', 'stsb', 'cola'].index)  # a task's methods all before the next task
     assert all(f"--out-dir {tmp_path / 'runs'}" in line and re.search(r'--budget-min 1(69|70)$', line) for line in sweeps)
 
+def test_reproduce_runs_the_paper_preset_after_each_of_its_tasks(tmp_path):
+    done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170')
+    preset = [i for i, line in enumerate(sweeps) if 'paper-preset.yaml' in line]
+    tasks = [sweeps[i].split('--tasks ')[1].split()[0] for i in preset]
+    assert tasks == command_arguments(fsd_sweep, ['--config', str(REPRODUCE.parent / 'paper-preset.yaml')])['tasks'].split(',')
+    assert all('table4-ablations.yaml' in sweeps[i - 1] and f'--tasks {task}' in sweeps[i - 1] for i, task in zip(preset, tasks))
+
 def test_reproduce_stops_when_the_budget_is_spent(tmp_path):
     done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '0')
     assert done.returncode == 0 and 'budget of 0 min is spent' in done.stdout and not sweeps
@@ -52,4 +59,4 @@ def test_reproduce_refuses_bad_arguments(tmp_path):
 def test_reproduce_plan_runs_nothing(tmp_path):
     done, sweeps = run_reproduce(tmp_path, '--plan')
     assert done.returncode == 0, done.stderr
-    assert len(sweeps) == 27 and all(line.endswith(' --plan') and '--out-dir' not in line for line in sweeps)
+    assert len(sweeps) == 28 and all(line.endswith(' --plan') and '--out-dir' not in line for line in sweeps)
