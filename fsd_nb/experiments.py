@@ -371,10 +371,14 @@ def fsd_sweep(
     keys = [run_key(task, method, seed, _identity(dict(dataclasses.asdict(config), **shared, teacher=chosen[task])))
             for (task, method, seed, *_), config in zip(combos, configs)]
     if plan:
-        runs = [dict(state='done' if key in done else 'reuse' if key in reusable else 'left', task=task, method=method,
-                     seed=seed, settings={**dict(zip(grid, values)), **own.get(method, {})},
-                     reuse_from=reusable[key][0] if key in reusable and key not in done else None)
-                for (task, method, seed, *values), key in zip(combos, keys)]
+        means, elsewhere = _mean_seconds(recorded), _results_means(results_dir, path)
+        runs = []
+        for (task, method, seed, *values), key in zip(combos, keys):
+            state = 'done' if key in done else 'reuse' if key in reusable else 'left'
+            runs.append(dict(state=state, task=task, method=method, seed=seed,
+                             settings={**dict(zip(grid, values)), **own.get(method, {})},
+                             reuse_from=reusable[key][0] if state == 'reuse' else None,
+                             expected_seconds=_expected_seconds(task, method, means, elsewhere) if state == 'left' else None))
         for run in runs:
             state = f"reuse {run['reuse_from']}" if run['state'] == 'reuse' else run['state']
             print(f"{state}  {run['task']} {run['method']} seed {run['seed']}" + ''.join(f" {k}={v}" for k, v in run['settings'].items()))
@@ -382,7 +386,7 @@ def fsd_sweep(
         to_take = [run['reuse_from'] for run in runs if run['state'] == 'reuse']
         print(f"fsd-sweep {name}: {len(runs) - len(left) - len(to_take)} of {len(runs)} run(s) done, "
               + (f"{len(to_take)} to take from {', '.join(sorted(set(to_take)))}, " if to_take else '')
-              + f"{len(left)} left (results in {path})" + _time_left(left, recorded, _results_means(results_dir, path)) + '.')
+              + f"{len(left)} left (results in {path})" + _time_left(left, recorded, elsewhere) + '.')
         return runs
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
