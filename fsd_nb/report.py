@@ -104,8 +104,8 @@ def _mean_std(scores, digits: int = 2) -> str:
     return f"{np.mean(scores):.{digits}f}" + (f" ± {np.std(scores, ddof=1):.{digits}f}" if len(scores) > 1 else '')
 
 def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 'greater') -> str:
-    """Markdown table: methods × tasks in GLUE's order, mean ± std over seeds (one seed: its score), the best of two or
-    more methods in bold; for each variant
+    """Markdown table: methods × tasks in GLUE's order, mean ± std over seeds (one seed: its score), with the number of
+    seeds where a method has fewer than the task's most, the best of two or more methods in bold; for each variant
     of `fsd_method` that shares a task with a baseline, its difference to the best baseline and the p-value
     (`significance`: paired over matched seeds, else Welch's; the test is named in the cell), then a line of how
     many tasks it wins, and on how many significantly (p < 0.05)."""
@@ -116,9 +116,11 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
     best = {t: max(table[t], key=lambda m: np.mean(table[t][m])) for t in tasks if len(table[t]) > 1}  # one method: no contest
     header = '| method | ' + ' | '.join(f"{t} ({glue_task(t).main_metric})" for t in tasks) + ' |'
     lines = [header, '|' + '---|' * (len(tasks) + 1)]
+    most = {t: max(map(len, table[t].values())) for t in tasks}
+    seeds = lambda t, m: f" ({len(table[t][m])} seed{'s' * (len(table[t][m]) > 1)})" if len(table[t][m]) < most[t] else ''
     for m in methods:
-        cells = [('**' + _mean_std(table[t][m]) + '**' if best.get(t) == m else _mean_std(table[t][m])) if m in table[t] else ''
-                 for t in tasks]
+        cells = [('**' + _mean_std(table[t][m]) + '**' if best.get(t) == m else _mean_std(table[t][m])) + seeds(t, m)
+                 if m in table[t] else '' for t in tasks]
         lines.append(f"| {_cell(m)} | " + ' | '.join(cells) + ' |')
     bases = {t: best_baseline(table[t]) for t in tasks}
     wins = []
