@@ -13,9 +13,9 @@ from .records import read_results
 from .config import METHODS, BASELINES, DistillationConfig
 
 # %% auto #0
-__all__ = ['ALTERNATIVES', 'ABLATIONS', 'TABLE2_EXPERIMENTS', 'significance', 'run_variants', 'run_labels', 'run_setting',
-           'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'ablation_table', 'reproduction_runs',
-           'search_choice', 'teacher_table', 'recorded_analysis', 'analyses_table', 'fsd_report']
+__all__ = ['ALTERNATIVES', 'ABLATIONS', 'TABLE2_EXPERIMENTS', 'significance', 'holm_adjusted', 'run_variants', 'run_labels',
+           'run_setting', 'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'ablation_table',
+           'reproduction_runs', 'search_choice', 'teacher_table', 'recorded_analysis', 'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -38,6 +38,15 @@ def significance(a, b, alternative: str = 'greater') -> dict:
     result = (ttest_rel(x, y, alternative=alternative) if paired
               else ttest_ind(x, y, equal_var=False, alternative=alternative))
     return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative, test=test)
+
+# %% ../nbs/07_report.ipynb #e7a10006
+def holm_adjusted(p_values: dict) -> dict:
+    "Holm's adjustment of {name: p} for testing them together: the i-th smallest p times (count − i + 1), non-decreasing, at most 1."
+    adjusted, running = {}, 0.
+    for i, (name, p) in enumerate(sorted(p_values.items(), key=lambda item: item[1])):
+        running = max(running, min(1., p * (len(p_values) - i)))
+        adjusted[name] = running
+    return {name: adjusted[name] for name in p_values}
 
 # %% ../nbs/07_report.ipynb #80397164
 def _main_score(record: dict) -> float:
