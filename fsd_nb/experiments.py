@@ -286,12 +286,10 @@ def _results_means(results_dir: str | Path, own: Path) -> dict:
     return _mean_seconds([r for path in sorted(Path(results_dir).glob('*.jsonl')) if path.resolve() != Path(own).resolve()
                           for r in read_results(path)])
 
-def _time_left(runs: list[tuple[str, str]], records: list[dict], elsewhere: dict | None = None) -> str:
-    """About how long `runs` ((task, method) pairs) will train, each at its `_expected_seconds` from this results file's
-    `records` and the other files' means `elsewhere`. No guess when a task has no timed run in either."""
-    means = _mean_seconds(records)
-    expected = [_expected_seconds(task, method, means, elsewhere) for task, method in runs]
-    if not runs or None in expected: return ''
+def _time_left(expected: list[float | None]) -> str:
+    """About how long the runs left will train, from their `_expected_seconds`. No guess when one of them has none
+    (its task has no timed run in any results file)."""
+    if not expected or None in expected: return ''
     return f"; about {sum(expected) / 3600:.1f} h of training left at the mean recorded time of each task and method"
 
 def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
@@ -382,11 +380,11 @@ def fsd_sweep(
         for run in runs:
             state = f"reuse {run['reuse_from']}" if run['state'] == 'reuse' else run['state']
             print(f"{state}  {run['task']} {run['method']} seed {run['seed']}" + ''.join(f" {k}={v}" for k, v in run['settings'].items()))
-        left = [(run['task'], run['method']) for run in runs if run['state'] == 'left']
+        left = [run['expected_seconds'] for run in runs if run['state'] == 'left']
         to_take = [run['reuse_from'] for run in runs if run['state'] == 'reuse']
         print(f"fsd-sweep {name}: {len(runs) - len(left) - len(to_take)} of {len(runs)} run(s) done, "
               + (f"{len(to_take)} to take from {', '.join(sorted(set(to_take)))}, " if to_take else '')
-              + f"{len(left)} left (results in {path})" + _time_left(left, recorded, elsewhere) + '.')
+              + f"{len(left)} left (results in {path})" + _time_left(left) + '.')
         return runs
     check_writable(path)  # before the first run trains, not after
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
