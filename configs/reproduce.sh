@@ -13,8 +13,9 @@
 # every sweep below).
 #
 # The order: the searches first (each method's weight on RTE and MRPC, seed 1); then Tables 2 and 4 one task at a
-# time, every method on a task before the next task, so that whatever is done when the budget ends compares all the
-# methods on the same tasks; on RTE and MRPC (paper-preset.yaml's tasks), FSD under the paper's preset after them. A
+# time, every method on a task before the next task, and within a task one seed at a time, every method of that seed
+# (and, on RTE and MRPC, paper-preset.yaml's tasks, FSD under the paper's preset) before the next seed. So whatever is
+# done when a budget ends compares all the methods on the same tasks and the same seeds, paired. A
 # method is in Table 2's configs only once its search is complete and its choice is written there
 # (nbs/10_reproduce_glue.ipynb checks both): when a search completes, write its choice into the configs, then run this
 # again.
@@ -46,9 +47,21 @@ sweep() {  # fsd-sweep of configs/$1.yaml, further options $2..., within the bud
   fsd-sweep --config "configs/$1.yaml" "${@:2}" --out-dir "$out_dir" "${budget[@]}"
 }
 
+seeds_left() {  # the seeds of configs/$1.yaml on task $2 with runs left to train or to take from another sweep, one a line
+  fsd-sweep --config "configs/$1.yaml" --tasks "$2" --plan | awk '$1 != "done" { for (i = 2; i < NF; i++) if ($i == "seed") print $(i + 1) }'
+}
+
 for search in search-vkd search-fsd search-fsd-authors search-pkd search-rkd search-minilm; do sweep "$search"; done
 for task in wnli rte mrpc stsb cola; do
-  for table in table2-baselines table2-fsd table2-fsd-unbiased table4-ablations; do sweep "$table" --tasks "$task"; done
-  # the paper's own settings beside Table 2 on the tasks of configs/paper-preset.yaml, as soon as a task's tables are done
-  case $task in rte|mrpc) sweep paper-preset --tasks "$task";; esac
+  tables=(table2-baselines table2-fsd table2-fsd-unbiased table4-ablations)
+  # the paper's own settings beside Table 2 on the tasks of configs/paper-preset.yaml
+  case $task in rte|mrpc) tables+=(paper-preset);; esac
+  if [ -n "$plan" ]; then for table in "${tables[@]}"; do sweep "$table" --tasks "$task"; done; continue; fi
+  declare -A left=()
+  for table in "${tables[@]}"; do left[$table]=" $(seeds_left "$table" "$task" | sort -n -u | tr '\n' ' ')"; done
+  for seed in $(echo "${left[@]}" | tr ' ' '\n' | sort -n -u); do
+    for table in "${tables[@]}"; do
+      if [[ "${left[$table]}" == *" $seed "* ]]; then sweep "$table" --tasks "$task" --seeds "$seed"; fi
+    done
+  done
 done

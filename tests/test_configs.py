@@ -1,5 +1,5 @@
 "Every experiment file in configs/ is a valid fsd-sweep configuration, and configs/reproduce.sh runs them all, in order."
-import os, re, subprocess
+import os, re, subprocess, sys
 from pathlib import Path
 import pytest
 from fsd_nb.data import glue_task
@@ -19,32 +19,77 @@ def test_config_reads_as_a_sweep(path):
 
 REPRODUCE = Path(__file__).resolve().parents[1] / 'configs' / 'reproduce.sh'
 
-def run_reproduce(tmp_path, *args):
-    "configs/reproduce.sh with a stand-in fsd-sweep that only logs its arguments: the sweeps it runs, in order."
+STAND_IN = """#!{python}
+"A stand-in fsd-sweep: logs its arguments; with --plan, lists each planned run as left, or done for a seed in $DONE_SEEDS."
+import os, sys
+with open({log!r}, 'a') as log: log.write(' '.join(sys.argv[1:]) + '\\n')
+if '--plan' in sys.argv:
+    from fsd_nb.experiments import command_arguments, fsd_sweep
+    args, done = command_arguments(fsd_sweep, sys.argv[1:]), os.environ['DONE_SEEDS'].split(',')
+    for task in args['tasks'].split(','):
+        for method in args['methods'].split(','):
+            for seed in args['seeds'].split(','): print(('done' if seed in done else 'left') + f'  {{task}} {{method}} seed {{seed}} beta=1')
+    print(f"fsd-sweep {{args['name']}}: some run(s) done, some left (results in x).")
+"""
+
+def run_reproduce(tmp_path, *args, done_seeds=''):
+    """configs/reproduce.sh with a stand-in fsd-sweep that only logs its arguments: the sweeps it runs, in order, and
+    the --plan calls with which it finds the seeds left (every seed but `done_seeds`)."""
     bin_dir, log = tmp_path / 'bin', tmp_path / 'sweeps.log'
     bin_dir.mkdir(exist_ok=True)
-    (bin_dir / 'fsd-sweep').write_text(f'#!/usr/bin/env bash\necho "$*" >> {log}\n')
+    (bin_dir / 'fsd-sweep').write_text(STAND_IN.format(log=str(log), python=sys.executable))
     (bin_dir / 'fsd-sweep').chmod(0o755)
     done = subprocess.run(['bash', str(REPRODUCE), *args], capture_output=True, text=True,
-                          env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}"))
+                          env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", DONE_SEEDS=done_seeds))
     return done, (log.read_text().splitlines() if log.exists() else [])
 
-def test_reproduce_runs_every_config_searches_first_then_task_by_task(tmp_path):
-    done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170')
+@pytest.fixture(scope='module')
+def reproduced(tmp_path_factory):
+    "The sweeps reproduce.sh runs with a budget of 170 min, every run left; the --plan calls that find them left out."
+    tmp_path = tmp_path_factory.mktemp('reproduce')
+    done, calls = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170')
     assert done.returncode == 0, done.stderr
-    names = [line.split()[1].removeprefix('configs/').removesuffix('.yaml') for line in sweeps]
+    return tmp_path, [line for line in calls if not line.endswith(' --plan')]
+
+def option(line, name): return line.split(f'--{name} ')[1].split()[0] if f'--{name} ' in line else None
+def config_of(line): return line.split()[1].removeprefix('configs/').removesuffix('.yaml')
+
+def test_reproduce_runs_every_config_searches_first_then_task_by_task(reproduced):
+    tmp_path, sweeps = reproduced
+    names = [config_of(line) for line in sweeps]
     assert set(names) == {p.stem for p in CONFIGS}  # a new config must be added to the script
     assert all(n.startswith('search-') for n in names[:6]) and not any(n.startswith('search-') for n in names[6:])
-    tasks = [line.split('--tasks ')[1].split()[0] for line in sweeps if '--tasks' in line]
+    tasks = [option(line, 'tasks') for line in sweeps if '--tasks' in line]
     assert tasks == sorted(tasks, key=['wnli', 'rte', 'mrpc', 'stsb', 'cola'].index)  # a task's methods all before the next task
     assert all(f"--out-dir {tmp_path / 'runs'}" in line and re.search(r'--budget-min 1(69|70)$', line) for line in sweeps)
 
-def test_reproduce_runs_the_paper_preset_after_each_of_its_tasks(tmp_path):
-    done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170')
+def test_reproduce_runs_each_planned_seed_once_seed_by_seed(reproduced):
+    "Within a task, every method's seed 1, then every method's seed 2...: a budget that ends leaves the methods paired."
+    _, sweeps = reproduced
+    tables = [line for line in sweeps if '--tasks' in line]
+    for task in ['wnli', 'rte', 'mrpc', 'stsb', 'cola']:
+        seeds = [int(option(line, 'seeds')) for line in tables if option(line, 'tasks') == task]
+        assert seeds == sorted(seeds), (task, seeds)
+    ran = sorted((config_of(line), option(line, 'tasks'), option(line, 'seeds')) for line in tables)
+    planned = sorted((path.stem, task, seed) for path in CONFIGS if not path.stem.startswith('search-')
+                     for args in [command_arguments(fsd_sweep, ['--config', str(path)])]
+                     for task in args['tasks'].split(',') for seed in args['seeds'].split(','))
+    assert ran == planned
+
+def test_reproduce_runs_only_the_seeds_left(tmp_path):
+    done, calls = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170', done_seeds='1,2,3')
+    assert done.returncode == 0, done.stderr
+    seeds = {option(line, 'seeds') for line in calls if '--tasks' in line and not line.endswith(' --plan')}
+    assert seeds == {'4', '5'}, seeds  # only Table 2's seeds 4 and 5 are left; the ablations and the preset are done
+
+def test_reproduce_runs_the_paper_preset_after_each_of_its_tasks_seeds(reproduced):
+    _, sweeps = reproduced
     preset = [i for i, line in enumerate(sweeps) if 'paper-preset.yaml' in line]
-    tasks = [sweeps[i].split('--tasks ')[1].split()[0] for i in preset]
-    assert tasks == command_arguments(fsd_sweep, ['--config', str(REPRODUCE.parent / 'paper-preset.yaml')])['tasks'].split(',')
-    assert all('table4-ablations.yaml' in sweeps[i - 1] and f'--tasks {task}' in sweeps[i - 1] for i, task in zip(preset, tasks))
+    args = command_arguments(fsd_sweep, ['--config', str(REPRODUCE.parent / 'paper-preset.yaml')])
+    assert [(option(sweeps[i], 'tasks'), option(sweeps[i], 'seeds')) for i in preset] == [
+        (task, seed) for task in args['tasks'].split(',') for seed in args['seeds'].split(',')]
+    assert all('table4-ablations.yaml' in sweeps[i - 1] and option(sweeps[i - 1], 'tasks') == option(sweeps[i], 'tasks')
+               and option(sweeps[i - 1], 'seeds') == option(sweeps[i], 'seeds') for i in preset)
 
 def test_reproduce_stops_when_the_budget_is_spent(tmp_path):
     done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '0')
