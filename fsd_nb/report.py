@@ -14,8 +14,9 @@ from .config import METHODS, BASELINES, DistillationConfig
 
 # %% auto #0
 __all__ = ['ALTERNATIVES', 'ABLATIONS', 'TABLE2_EXPERIMENTS', 'significance', 'holm_adjusted', 'run_variants', 'run_labels',
-           'run_setting', 'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'ablation_table',
-           'reproduction_runs', 'search_choice', 'teacher_table', 'recorded_analysis', 'analyses_table', 'fsd_report']
+           'run_setting', 'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'reduction_rates',
+           'ablation_table', 'reproduction_runs', 'search_choice', 'teacher_table', 'recorded_analysis',
+           'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -154,20 +155,27 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
 
 ABLATIONS = {'w/o LG': 'fsd_i', 'w/o IG': 'fsd_l', 'w/o IL': 'fsd_g', 'w/o G': 'fsd_il'}
 
-def ablation_table(records: list[dict]) -> str:
-    """Markdown Table 4: reduction rate (%) of each ablation's mean score relative to full FSD's, per task. FSD's mean is
-    over the ablation's seeds (with the same teachers) when FSD ran all of them, so that seeds do not differ between
-    the two; over all of FSD's otherwise."""
+def reduction_rates(records: list[dict]) -> dict:
+    """{task: {ablation method: reduction rate (%)}}: (full FSD's mean − the ablation's) / full FSD's mean, on the tasks
+    where FSD ran. FSD's mean is over the ablation's seeds (with the same teachers) when FSD ran all of them, so that
+    seeds do not differ between the two; over all of FSD's otherwise."""
     by_seed = seed_scores(records)
-    tasks = _in_glue_order(t for t in by_seed if 'fsd' in by_seed[t])
-    lines = ['| ablation | ' + ' | '.join(tasks) + ' |', '|' + '---|' * (len(tasks) + 1)]
-    for name, method in ABLATIONS.items():
-        cells = []
-        for t in tasks:
-            full, ablated = by_seed[t]['fsd'], by_seed[t].get(method)
-            if ablated is None: cells.append(''); continue
+    rates = {}
+    for t in _in_glue_order(t for t in by_seed if 'fsd' in by_seed[t]):
+        full = by_seed[t]['fsd']
+        rates[t] = {}
+        for method in ABLATIONS.values():
+            if (ablated := by_seed[t].get(method)) is None: continue
             full_mean = np.mean([full[k] for k in (ablated if ablated.keys() <= full.keys() else full)])
-            cells.append(f"{100 * (full_mean - np.mean(list(ablated.values()))) / full_mean:.2f}")
+            rates[t][method] = float(100 * (full_mean - np.mean(list(ablated.values()))) / full_mean)
+    return rates
+
+def ablation_table(records: list[dict]) -> str:
+    "Markdown Table 4: the `reduction_rates` (%) of each ablation (rows) on each task where FSD ran (columns)."
+    rates = reduction_rates(records)
+    lines = ['| ablation | ' + ' | '.join(rates) + ' |', '|' + '---|' * (len(rates) + 1)]
+    for name, method in ABLATIONS.items():
+        cells = [f"{by_method[method]:.2f}" if method in by_method else '' for by_method in rates.values()]
         lines.append(f"| {name} ({method}) | " + ' | '.join(cells) + ' |')
     return '\n'.join(lines)
 
