@@ -23,11 +23,12 @@ ALTERNATIVES = ('greater', 'two-sided', 'less')
 
 def significance(a, b, alternative: str = 'greater') -> dict:
     """t-test of scores `a` (e.g. FSD over seeds) against `b` (a baseline) for a fixed `alternative`: 'greater' (a
-    better than b, one-sided), 'two-sided' or 'less'. Scores given as {seed: score} dicts with the same seeds (at least
-    two) are paired (`ttest_rel`); otherwise, or given as lists, Welch's two-sample test (`ttest_ind`, unequal variances)."""
+    better than b, one-sided), 'two-sided' or 'less'. Scores given as {seed: score} dicts with the same seeds are paired
+    (`ttest_rel`); otherwise, or given as lists, Welch's two-sample test (`ttest_ind`, unequal variances). Fewer than two
+    scores on a side give no p-value (NaN, with `undefined` saying why)."""
     from scipy.stats import ttest_ind, ttest_rel  # here: reading records and --help need no scipy
     if alternative not in ALTERNATIVES: raise ValueError(f"unknown alternative {alternative!r}; choose one of {ALTERNATIVES}.")
-    paired = isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b) and len(a) >= 2
+    paired = isinstance(a, dict) and isinstance(b, dict) and set(a) == set(b)
     keys = sorted(a, key=str) if paired else None
     x = np.asarray([a[k] for k in keys] if paired else list(a.values() if isinstance(a, dict) else a), dtype=float)
     y = np.asarray([b[k] for k in keys] if paired else list(b.values() if isinstance(b, dict) else b), dtype=float)
