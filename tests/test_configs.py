@@ -105,3 +105,12 @@ def test_reproduce_plan_runs_nothing(tmp_path):
     done, sweeps = run_reproduce(tmp_path, '--plan')
     assert done.returncode == 0, done.stderr
     assert len(sweeps) == 28 and all(line.endswith(' --plan') and '--out-dir' not in line for line in sweeps)
+
+def test_reproduce_reads_the_seeds_left_from_fsd_sweeps_own_plan(tmp_path):
+    "The awk program with which reproduce.sh reads the seeds left, on what the real fsd-sweep --plan prints."
+    awk = re.search(r"awk '([^']+)'", REPRODUCE.read_text())[1]
+    plan = subprocess.run(['fsd-sweep', '--config', str(REPRODUCE.parent / 'paper-preset.yaml'), '--tasks', 'rte',
+                           '--results-dir', str(tmp_path), '--plan'], capture_output=True, text=True, cwd=REPRODUCE.parents[1])
+    assert plan.returncode == 0, plan.stderr
+    seeds = subprocess.run(['awk', awk], input=plan.stdout, capture_output=True, text=True, check=True).stdout.split()
+    assert seeds == ['1', '2', '3'], (plan.stdout, seeds)  # an empty results dir: every planned seed is left
