@@ -10,7 +10,7 @@
 # it is re-created from data/teachers.jsonl first, taking up to its recorded fine-tuning time (RTE's, recorded at
 # 56 min, took 25 on two idle CPU cores).
 # BUDGET_MIN: start no run that would end later than that many minutes from now (fsd-sweep --budget-min, shared by
-# every sweep below).
+# every sweep below); the first sweep that stops for it ends the script.
 #
 # The order: the searches first (each method's weight on RTE and MRPC, seed 1); then Tables 2 and 4 one task at a
 # time, every method on a task before the next task, and within a task one seed at a time, every method of that seed
@@ -39,29 +39,41 @@ sweep() {  # fsd-sweep of configs/$1.yaml, further options $2..., within the bud
   fi
   local budget=()
   if [ -n "$budget_min" ]; then
-    local left=$(( budget_min - ($(date +%s) - start) / 60 ))
-    if [ "$left" -le 0 ]; then echo "reproduce.sh: the budget of $budget_min min is spent; the same command continues."; exit 0; fi
-    budget=(--budget-min "$left")
+    local minutes_left=$(( budget_min - ($(date +%s) - start) / 60 ))
+    if [ "$minutes_left" -le 0 ]; then echo "reproduce.sh: the budget of $budget_min min is spent; the same command continues."; exit 0; fi
+    budget=(--budget-min "$minutes_left")
   fi
   echo "== $(date -u +%FT%TZ) fsd-sweep --config configs/$1.yaml ${*:2}"
-  fsd-sweep --config "configs/$1.yaml" "${@:2}" --out-dir "$out_dir" "${budget[@]}"
+  PYTHONUNBUFFERED=1 fsd-sweep --config "configs/$1.yaml" "${@:2}" --out-dir "$out_dir" "${budget[@]}" | tee "$said"
+  # a sweep that stops for the budget ends the script: the runs after it are no shorter, and the seeds stay paired
+  if grep -q '^fsd-sweep: stopping before the time budget' "$said"; then
+    echo "reproduce.sh: stopped for the budget of $budget_min min; the same command continues."; exit 0
+  fi
 }
 
-seeds_left() {  # the seeds of configs/$1.yaml on task $2 with runs left to train or to take from another sweep, one a line
-  fsd-sweep --config "configs/$1.yaml" --tasks "$2" --plan | awk '$1 != "done" { for (i = 2; i < NF; i++) if ($i == "seed") print $(i + 1) }'
+seeds_left() {  # each task and seed of configs/$1.yaml with runs left to train or to take from another sweep: "mrpc 2", one a line
+  fsd-sweep --config "configs/$1.yaml" --plan |
+    awk '$1 != "done" { for (i = 2; i < NF; i++) if ($i == "seed") { t = tolower($(i - 2)); gsub("-", "", t); print t, $(i + 1) } }'
 }
 
+said=$(mktemp); trap 'rm -f "$said"' EXIT  # what the running sweep printed
 for search in search-vkd search-fsd search-fsd-authors search-pkd search-rkd search-minilm; do sweep "$search"; done
+TABLES=(table2-baselines table2-fsd table2-fsd-unbiased table4-ablations)
+declare -A left=()  # "table task" -> " 2 3 ", its seeds left; one --plan call a table, as each imports the training stack
+if [ -z "$plan" ]; then
+  for table in "${TABLES[@]}" paper-preset; do
+    seeds=$(seeds_left "$table")
+    while read -r task seed; do [ -z "$task" ] || left["$table $task"]+=" $seed "; done <<< "$seeds"
+  done
+fi
 for task in wnli rte mrpc stsb cola; do
-  tables=(table2-baselines table2-fsd table2-fsd-unbiased table4-ablations)
+  tables=("${TABLES[@]}")
   # the paper's own settings beside Table 2 on the tasks of configs/paper-preset.yaml
   case $task in rte|mrpc) tables+=(paper-preset);; esac
   if [ -n "$plan" ]; then for table in "${tables[@]}"; do sweep "$table" --tasks "$task"; done; continue; fi
-  declare -A left=()
-  for table in "${tables[@]}"; do left[$table]=" $(seeds_left "$table" "$task" | sort -n -u | tr '\n' ' ')"; done
-  for seed in $(echo "${left[@]}" | tr ' ' '\n' | sort -n -u); do
+  for seed in $(for table in "${tables[@]}"; do echo ${left["$table $task"]:-}; done | tr ' ' '\n' | sort -n -u); do
     for table in "${tables[@]}"; do
-      if [[ "${left[$table]}" == *" $seed "* ]]; then sweep "$table" --tasks "$task" --seeds "$seed"; fi
+      if [[ "${left["$table $task"]:-}" == *" $seed "* ]]; then sweep "$table" --tasks "$task" --seeds "$seed"; fi
     done
   done
 done

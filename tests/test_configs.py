@@ -20,7 +20,8 @@ def test_config_reads_as_a_sweep(path):
 REPRODUCE = Path(__file__).resolve().parents[1] / 'configs' / 'reproduce.sh'
 
 STAND_IN = """#!{python}
-"A stand-in fsd-sweep: logs its arguments; with --plan, lists each planned run as left, or done for a seed in $DONE_SEEDS."
+# A stand-in fsd-sweep: logs its arguments; with --plan, lists each planned run as left, or done for a seed in
+# $DONE_SEEDS; otherwise stops for the budget at the sweep in $STOP_AT ('configs/table4-ablations.yaml mrpc 2'), as fsd-sweep says it.
 import os, sys
 with open({log!r}, 'a') as log: log.write(' '.join(sys.argv[1:]) + '\\n')
 if '--plan' in sys.argv:
@@ -28,19 +29,21 @@ if '--plan' in sys.argv:
     args, done = command_arguments(fsd_sweep, sys.argv[1:]), os.environ['DONE_SEEDS'].split(',')
     for task in args['tasks'].split(','):
         for method in args['methods'].split(','):
-            for seed in args['seeds'].split(','): print(('done' if seed in done else 'left') + f'  {{task}} {{method}} seed {{seed}} beta=1')
+            for seed in args['seeds'].split(','): print(('done' if seed in done else 'left') + f'  {{task.upper()}} {{method}} seed {{seed}} beta=1')
     print(f"fsd-sweep {{args['name']}}: some run(s) done, some left (results in x).")
+elif os.environ['STOP_AT'] == ' '.join(sys.argv[i + 1] for i in range(len(sys.argv) - 1) if sys.argv[i] in ('--config', '--tasks', '--seeds')):
+    print("fsd-sweep: stopping before the time budget of 3 min runs out: the next run would take about 9 min.")
 """
 
-def run_reproduce(tmp_path, *args, done_seeds=''):
+def run_reproduce(tmp_path, *args, done_seeds='', stop_at=''):
     """configs/reproduce.sh with a stand-in fsd-sweep that only logs its arguments: the sweeps it runs, in order, and
-    the --plan calls with which it finds the seeds left (every seed but `done_seeds`)."""
+    the --plan calls with which it finds the seeds left (every seed but `done_seeds`); the sweep `stop_at` stops for the budget."""
     bin_dir, log = tmp_path / 'bin', tmp_path / 'sweeps.log'
     bin_dir.mkdir(exist_ok=True)
     (bin_dir / 'fsd-sweep').write_text(STAND_IN.format(log=str(log), python=sys.executable))
     (bin_dir / 'fsd-sweep').chmod(0o755)
     done = subprocess.run(['bash', str(REPRODUCE), *args], capture_output=True, text=True,
-                          env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", DONE_SEEDS=done_seeds))
+                          env=dict(os.environ, PATH=f"{bin_dir}:{os.environ['PATH']}", DONE_SEEDS=done_seeds, STOP_AT=stop_at))
     return done, (log.read_text().splitlines() if log.exists() else [])
 
 @pytest.fixture(scope='module')
@@ -95,6 +98,17 @@ def test_reproduce_stops_when_the_budget_is_spent(tmp_path):
     done, sweeps = run_reproduce(tmp_path, str(tmp_path / 'runs'), '0')
     assert done.returncode == 0 and 'budget of 0 min is spent' in done.stdout and not sweeps
 
+def test_reproduce_ends_at_the_first_sweep_that_stops_for_the_budget(tmp_path):
+    done, calls = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170', stop_at='configs/table4-ablations.yaml mrpc 2')
+    assert done.returncode == 0 and 'stopped for the budget of 170 min' in done.stdout, done.stdout
+    last = [line for line in calls if not line.endswith(' --plan')][-1]
+    assert (config_of(last), option(last, 'tasks'), option(last, 'seeds')) == ('table4-ablations', 'mrpc', '2')
+
+def test_reproduce_asks_each_table_once_for_its_seeds_left(tmp_path):
+    _, calls = run_reproduce(tmp_path, str(tmp_path / 'runs'), '170')
+    plans = [config_of(line) for line in calls if line.endswith(' --plan')]
+    assert sorted(plans) == sorted(p.stem for p in CONFIGS if not p.stem.startswith('search-'))
+
 def test_reproduce_refuses_bad_arguments(tmp_path):
     done, sweeps = run_reproduce(tmp_path)
     assert done.returncode != 0 and 'give the folder for teachers and students' in done.stderr and not sweeps
@@ -107,10 +121,12 @@ def test_reproduce_plan_runs_nothing(tmp_path):
     assert len(sweeps) == 28 and all(line.endswith(' --plan') and '--out-dir' not in line for line in sweeps)
 
 def test_reproduce_reads_the_seeds_left_from_fsd_sweeps_own_plan(tmp_path):
-    "The awk program with which reproduce.sh reads the seeds left, on what the real fsd-sweep --plan prints."
+    "The awk program with which reproduce.sh reads the tasks and seeds left, on what the real fsd-sweep --plan prints."
     awk = re.search(r"awk '([^']+)'", REPRODUCE.read_text())[1]
-    plan = subprocess.run(['fsd-sweep', '--config', str(REPRODUCE.parent / 'paper-preset.yaml'), '--tasks', 'rte',
-                           '--results-dir', str(tmp_path), '--plan'], capture_output=True, text=True, cwd=REPRODUCE.parents[1])
+    plan = subprocess.run(['fsd-sweep', '--config', str(REPRODUCE.parent / 'paper-preset.yaml'), '--tasks', 'rte,stsb',
+                           '--seeds', '1,2', '--results-dir', str(tmp_path), '--plan'],
+                          capture_output=True, text=True, cwd=REPRODUCE.parents[1])
     assert plan.returncode == 0, plan.stderr
-    seeds = subprocess.run(['awk', awk], input=plan.stdout, capture_output=True, text=True, check=True).stdout.split()
-    assert seeds == ['1', '2', '3'], (plan.stdout, seeds)  # an empty results dir: every planned seed is left
+    left = subprocess.run(['awk', awk], input=plan.stdout, capture_output=True, text=True, check=True).stdout.splitlines()
+    # an empty results dir: every planned seed is left; tasks as reproduce.sh names them (fsd-sweep prints RTE, STS-B)
+    assert left == ['rte 1', 'rte 2', 'stsb 1', 'stsb 2'], (plan.stdout, left)
