@@ -203,25 +203,32 @@ def search_choice(records: list[dict]) -> dict:
     return {method: max(found, key=lambda c: c['score']) for method, found in candidates.items()}
 
 # %% ../nbs/07_report.ipynb #e30e2217
+def _trained(candidate: dict) -> str:
+    "How far a teacher candidate trained: 'best epoch 2 of 4 (stopped early, up to 6)', or '... of 6' when it ran them all."
+    planned, trained = candidate['settings']['epochs'], len(candidate.get('epochs_dev') or []) or candidate['settings']['epochs']
+    return f"best epoch {candidate['best_epoch']:g} of {trained:g}" + (f" (stopped early, up to {planned:g})" if trained < planned else '')
+
 def teacher_table(teachers: list[dict], records: list[dict]) -> str:
-    """Markdown: each task's selected teacher (settings, dev) beside the student alone (`none` runs of fsd_nb's default
-    student start: mean over seeds) and the gap."""
+    """Markdown: each task's selected teacher (settings, dev, every candidate's dev by learning rate) beside the student
+    alone (`none` runs of fsd_nb's default student start: mean over seeds) and the gap."""
     selections = {r['task']: r for r in teachers if r.get('kind') == 'selection'}  # a later selection replaces an earlier one
     candidates = {r['id']: r for r in teachers if r.get('kind') == 'candidate'}
     start = DistillationConfig().student_init  # runs of another start (the paper's first layers) are other students
     alone = results_table([r for r in records if r['method'] == 'none' and run_setting(r, 'student_init') == start])
-    lines = ['| task (metric) | selected teacher | teacher dev | student alone (none) | teacher − student |', '|---|---|---|---|---|']
+    lines = ['| task (metric) | selected teacher | teacher dev | candidates (lr: dev) | student alone (none) | teacher − student |',
+             '|---|---|---|---|---|---|']
     for task, selection in selections.items():
         metric = selection['metric']
         teacher_score = selection['dev'][metric]
         chosen = candidates.get(selection['teacher'], {})
-        settings = chosen.get('settings', {})
-        about = (f"lr {settings['learning_rate']:g}, best epoch {chosen['best_epoch']:g} of up to {settings['epochs']:g}"
-                 if settings else selection['teacher'])
+        about = f"lr {chosen['settings']['learning_rate']:g}, {_trained(chosen)}" if chosen else selection['teacher']
+        compared = ', '.join(
+            (f"{candidates[c]['settings']['learning_rate']:g}: {score:.2f}" if c in candidates else f"{c}: {score:.2f}")
+            for c, score in selection.get('candidates', {}).items())
         students = alone.get(task, {}).get('none', [])
         student = f"{_mean_std(students)} ({len(students)} seed{'s' * (len(students) != 1)})" if students else 'not run yet'
         gap = f"{teacher_score - np.mean(students):+.2f}" if students else ''
-        lines.append(f"| {task} ({metric}) | {about} | {teacher_score:.2f} | {student} | {gap} |")
+        lines.append(f"| {task} ({metric}) | {about} | {teacher_score:.2f} | {compared} | {student} | {gap} |")
     return '\n'.join(lines)
 
 # %% ../nbs/07_report.ipynb #4ca137bd
