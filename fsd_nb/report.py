@@ -73,9 +73,18 @@ def run_variants(records: list[dict]) -> list[dict]:
     return [{k: s.get(k) for k in varying[r['method']]} for r, s in zip(records, settings)]
 
 def run_labels(records: list[dict]) -> list[str]:
-    "Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`."
+    """Each record's method, with the settings in which runs of that method differ besides the seed: e.g. `fsd (gamma_m=0.1)`.
+    Runs under a preset are told apart from the method's other runs by `preset=...` alone, not by each setting it sets."""
+    groups = [(r['method'], run_setting(r, 'preset')) for r in records]
+    presets = {}
+    for method, preset in groups: presets.setdefault(method, set()).add(preset)
+    variants = [{}] * len(records)
+    for group in dict.fromkeys(groups):  # within one preset (or none), the settings that differ
+        members = [i for i, g in enumerate(groups) if g == group]
+        for i, variant in zip(members, run_variants([records[i] for i in members])):
+            variants[i] = dict(sorted({**variant, **({'preset': group[1]} if len(presets[group[0]]) > 1 else {})}.items()))
     return [r['method'] + (' (' + ', '.join(f"{k}={v}" for k, v in variant.items()) + ')' if variant else '')
-            for r, variant in zip(records, run_variants(records))]
+            for r, variant in zip(records, variants)]
 
 def run_setting(record: dict, key: str):
     "A run's setting `key`: as recorded, else the value the code used before the setting was recorded (None if neither)."
