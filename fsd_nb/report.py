@@ -6,6 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/report.html.md"""
 
 # %% ../nbs/07_report.ipynb #d1b36a85
 from __future__ import annotations
+import warnings
 import numpy as np
 from pathlib import Path
 from .data import GLUE_TASKS, glue_task
@@ -37,8 +38,12 @@ def significance(a, b, alternative: str = 'greater') -> dict:
     if len(x) < 2 or len(y) < 2: return undefined('fewer than 2 scores')
     if paired and np.ptp(x - y) == 0 and x[0] == y[0]: return undefined('equal scores at every seed')
     if not paired and np.ptp(x) == 0 and np.ptp(y) == 0: return undefined('no variance on either side')
-    result = (ttest_rel(x, y, alternative=alternative) if paired
-              else ttest_ind(x, y, equal_var=False, alternative=alternative))
+    with warnings.catch_warnings():
+        # scores identical on a side (students that all answer one class) have no variance exactly, not a loss of precision
+        if np.ptp(x) == 0 or np.ptp(y) == 0 or (paired and np.ptp(x - y) == 0):
+            warnings.filterwarnings('ignore', 'Precision loss occurred', RuntimeWarning)
+        result = (ttest_rel(x, y, alternative=alternative) if paired
+                  else ttest_ind(x, y, equal_var=False, alternative=alternative))
     return dict(t=float(result.statistic), p=float(result.pvalue), alternative=alternative, test=test)
 
 # %% ../nbs/07_report.ipynb #e7a10006
