@@ -266,13 +266,14 @@ def _method_settings(text: str | dict | None, listed: dict) -> dict[str, dict]:
     return {method: {k.replace('-', '_'): _values([v], listed[k.replace('-', '_')], k)[0] for k, v in options.items()}
             for method, options in settings.items()}
 
-def _mean_seconds(records: list[dict]) -> dict:
-    "The mean recorded training time of the runs of each (task, method) and of each task."
+def _mean_seconds(records: list[dict], latest: int = 5) -> dict:
+    """The mean recorded training time of the `latest` runs (by date) of each (task, method) and of each task: runs
+    of older, slower code (or of another student start) drop out of the guess as new runs come."""
     seconds = {}
-    for r in records:
+    for r in sorted(records, key=lambda r: r.get('date') or ''):  # undated records first, in the order given
         if r.get('train_seconds'):
             for key in ((r['task'], r['method']), r['task']): seconds.setdefault(key, []).append(r['train_seconds'])
-    return {key: sum(times) / len(times) for key, times in seconds.items()}
+    return {key: sum(times[-latest:]) / len(times[-latest:]) for key, times in seconds.items()}
 
 def _expected_seconds(task: str, method: str, means: dict, elsewhere: dict | None = None) -> float | None:
     """About how long a run of `task` and `method` trains: the mean of its task and method in this results file (`means`),
