@@ -93,6 +93,7 @@ def plot_cka_heatmap(matrix: Tensor, ax=None, title: str | None = None):
     ax = ax or plt.gca()
     image = ax.imshow(matrix.numpy(), vmin=0, vmax=1, cmap='viridis')
     ax.figure.colorbar(image, ax=ax, shrink=0.8)
+    for axis in (ax.xaxis, ax.yaxis): axis.set_major_locator(plt.MaxNLocator(integer=True))  # mini-batch numbers
     ax.set(xlabel='model mini-batch', ylabel='teacher mini-batch', title=title)
     return ax
 
