@@ -222,23 +222,25 @@ def _trained(candidate: dict) -> str:
     planned, trained = candidate['settings']['epochs'], len(candidate.get('epochs_dev') or []) or candidate['settings']['epochs']
     return f"best epoch {candidate['best_epoch']:g} of {trained:g}" + (f" (stopped early, up to {planned:g})" if trained < planned else '')
 
+_SHORT = dict(learning_rate='lr')  # how a candidate's setting is named in the table
+
 def teacher_table(teachers: list[dict], records: list[dict]) -> str:
-    """Markdown: each task's selected teacher (settings, dev, every candidate's dev by learning rate) beside the student
-    alone (`none` runs of fsd_nb's default student start: mean over seeds) and the gap."""
+    """Markdown: each task's selected teacher (settings, dev, every candidate's dev by the settings its grid varied)
+    beside the student alone (`none` runs of fsd_nb's default student start: mean over seeds) and the gap."""
     selections = {r['task']: r for r in teachers if r.get('kind') == 'selection'}  # a later selection replaces an earlier one
     candidates = {r['id']: r for r in teachers if r.get('kind') == 'candidate'}
     start = DistillationConfig().student_init  # runs of another start (the paper's first layers) are other students
     alone = results_table([r for r in records if r['method'] == 'none' and run_setting(r, 'student_init') == start])
-    lines = ['| task (metric) | selected teacher | teacher dev | candidates (lr: dev) | student alone (none) | teacher − student |',
+    lines = ['| task (metric) | selected teacher | teacher dev | candidates (setting: dev) | student alone (none) | teacher − student |',
              '|---|---|---|---|---|---|']
     for task, selection in selections.items():
         metric = selection['metric']
         teacher_score = selection['dev'][metric]
         chosen = candidates.get(selection['teacher'], {})
         about = f"lr {chosen['settings']['learning_rate']:g}, {_trained(chosen)}" if chosen else selection['teacher']
-        compared = ', '.join(
-            (f"{candidates[c]['settings']['learning_rate']:g}: {score:.2f}" if c in candidates else f"{c}: {score:.2f}")
-            for c, score in selection.get('candidates', {}).items())
+        varied = [k for k, values in selection.get('grid', {}).items() if len(values) > 1] or ['learning_rate']
+        named = lambda c: ', '.join(f"{_SHORT.get(k, k)} {candidates[c]['settings'][k]:g}" for k in varied) if c in candidates else c
+        compared = ', '.join(f"{named(c)}: {score:.2f}" for c, score in selection.get('candidates', {}).items())
         students = alone.get(task, {}).get('none', [])
         student = f"{_mean_std(students)} ({len(students)} seed{'s' * (len(students) != 1)})" if students else 'not run yet'
         gap = f"{teacher_score - np.mean(students):+.2f}" if students else ''
