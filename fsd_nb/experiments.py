@@ -291,7 +291,7 @@ def _time_left(expected: list[float | None]) -> str:
     """About how long the runs left will train, from their `_expected_seconds`. No guess when one of them has none
     (its task has no timed run in any results file)."""
     if not expected or None in expected: return ''
-    return f"; about {sum(expected) / 3600:.1f} h of training left at the mean recorded time of each task and method"
+    return f"; about {sum(expected) / 3600:.1f} h of training left at the mean time of the latest runs of each task and method"
 
 def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
     "How long a recorded teacher missing from out_dir/teachers took to fine-tune: re-creating it takes up to that. 0 if it is there."
