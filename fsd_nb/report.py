@@ -14,10 +14,10 @@ from .records import read_results
 from .config import METHODS, BASELINES, DistillationConfig
 
 # %% auto #0
-__all__ = ['ALTERNATIVES', 'ABLATIONS', 'TABLE2_EXPERIMENTS', 'significance', 'holm_adjusted', 'run_variants', 'run_labels',
-           'run_setting', 'seed_scores', 'results_table', 'best_baseline', 'glue_table', 'reduction_rates',
-           'ablation_table', 'reproduction_runs', 'search_choice', 'teacher_table', 'recorded_analysis',
-           'analyses_table', 'fsd_report']
+__all__ = ['ALTERNATIVES', 'ABLATIONS', 'TABLE2_EXPERIMENTS', 'significance', 'holm_adjusted', 'detectable_difference',
+           'seeds_needed', 'run_variants', 'run_labels', 'run_setting', 'seed_scores', 'results_table', 'best_baseline',
+           'glue_table', 'reduction_rates', 'ablation_table', 'reproduction_runs', 'search_choice', 'teacher_table',
+           'recorded_analysis', 'analyses_table', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -54,6 +54,34 @@ def holm_adjusted(p_values: dict) -> dict:
         running = max(running, min(1., p * (len(p_values) - i)))
         adjusted[name] = running
     return {name: adjusted[name] for name in p_values}
+
+# %% ../nbs/07_report.ipynb #d7ec0002
+def detectable_difference(spread: float, seeds: int, alpha: float = 0.05, power: float = 0.8) -> float:
+    """The smallest true mean difference that a one-sided paired t-test over `seeds` seeds at level `alpha` detects with
+    probability `power`, when the seed-by-seed differences have standard deviation `spread` (assumed normal)."""
+    from scipy.optimize import brentq
+    from scipy.stats import nct, t
+    if seeds < 2: raise ValueError(f"a t-test needs 2 seeds or more; got {seeds}.")
+    if not 0 < alpha < power < 1: raise ValueError(f"need 0 < alpha < power < 1; got alpha={alpha}, power={power}.")
+    if not spread > 0: raise ValueError(f"the spread of the differences must be positive; got {spread}.")
+    critical = t.ppf(1 - alpha, seeds - 1)
+    shortfall = lambda difference: nct.sf(critical, seeds - 1, difference / spread * np.sqrt(seeds)) - power
+    upper = spread  # the power grows with the difference, from alpha at 0: widen until it passes `power`
+    while shortfall(upper) < 0: upper *= 2
+    return brentq(shortfall, 0., upper, xtol=1e-10 * spread)
+
+def seeds_needed(difference: float, spread: float, alpha: float = 0.05, power: float = 0.8, most: int = 10_000) -> int:
+    "The fewest seeds with which `detectable_difference` is at most `difference`, at seed-by-seed standard deviation `spread`."
+    if not difference > 0: raise ValueError(f"the difference to detect must be positive; got {difference}.")
+    fewest, enough = 1, 2  # detectable_difference falls with the seeds: double, then halve the gap
+    while detectable_difference(spread, enough, alpha, power) > difference:
+        if enough >= most: raise ValueError(f"more than {most} seeds are needed to detect {difference} at spread {spread}.")
+        fewest, enough = enough, min(2 * enough, most)
+    while enough - fewest > 1:
+        middle = (fewest + enough) // 2
+        if detectable_difference(spread, middle, alpha, power) > difference: fewest = middle
+        else: enough = middle
+    return enough
 
 # %% ../nbs/07_report.ipynb #80397164
 def _main_score(record: dict) -> float:
