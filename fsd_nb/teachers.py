@@ -321,6 +321,6 @@ def teacher_directory(teacher: str, out_dir: str | Path = 'runs', data_dir=None,
                                                              recorded=record['metrics'], recreated=metrics))
     if matches: print(f"re-created teacher {teacher}: dev metrics match its record ({metrics}).")
     else: print(f"WARNING: re-created teacher {teacher} differs from its record: " + ', '.join(
-        f"{k} {metrics.get(k, float('nan')):.2f} vs {v:.2f} recorded ({differences[k]:+.2f})" for k, v in record['metrics'].items())
+        f"{k} {metrics.get(k, float('nan')):.4f} vs {v:.4f} recorded ({differences[k]:+.4f})" for k, v in record['metrics'].items())
         + ". Another torch version, thread count or device changes rounding; see fsd_recreated.json.", flush=True)
     return folder
