@@ -61,6 +61,13 @@ def test_cells_with_imports_only_import():
             if imports and len(imports) != len(body): offenders.append(f"{nb.name} cell {i}")
     assert not offenders, f"cells mixing imports with other code (split them): {offenders}"
 
+def test_stored_outputs_name_no_machine_paths():
+    "The docs pages show the notebooks' stored outputs: no home, virtual-environment or work-tree path of the machine that ran them."
+    machine_path = re.compile(r'/root/|/home/|/Users/|/work/|site-packages')  # temporary folders of the examples are fine
+    offenders = [f"{nb.name} cell {c.get('id')}: {m.group(0)}" for nb in notebooks for c in cells(nb) for o in c.get('outputs', [])
+                 for m in [machine_path.search(''.join(o.get('text', '')) + json.dumps(o.get('data', {})))] if m]
+    assert not offenders, f"stored outputs with a machine path (re-run the cell without it, or clear the output): {offenders}"
+
 def test_readme_examples_give_the_numbers_the_readme_shows(monkeypatch):
     """The README's library examples are seeded, and its Table 2 is read from the committed records: running their code
     again, from nbs/ as nbdev-test does, prints what the README says."""
