@@ -56,11 +56,17 @@ def _git_commit(root: Path | None = None) -> str | None:
 
 _commit_at_import = _git_commit()
 
+def _processor_name() -> str:
+    "The processor's model name (Linux's /proc/cpuinfo), else what `platform` knows."
+    try: return next(line.split(':', 1)[1].strip() for line in open('/proc/cpuinfo') if line.startswith('model name'))
+    except (OSError, StopIteration): return platform.processor() or 'processor unknown'
+
 def machine_description() -> str:
-    "Processor, cores and GPU of this machine, and the torch version."
+    "Processor (model, the vector instructions torch's kernels use), cores and GPU of this machine, and the torch version."
     import torch  # here, not at the top: reading records (reports, --help) needs no torch
     gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no GPU'
-    return f"{platform.machine()} {os.cpu_count()} cores, {gpu}, torch {torch.__version__}, {platform.platform()}"
+    cpu = f"{_processor_name()}, {torch.backends.cpu.get_cpu_capability()} kernels"
+    return f"{platform.machine()} {os.cpu_count()} cores ({cpu}), {gpu}, torch {torch.__version__}, {platform.platform()}"
 
 def portable_command(command: str | None = None) -> str:
     "The command (default: this process's, by the program's name) with the home directory written `~`: records hold no user's paths."
