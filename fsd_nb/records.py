@@ -58,7 +58,7 @@ _commit_at_import = _git_commit()
 
 def _processor_name() -> str:
     "The processor's model name (Linux's /proc/cpuinfo), else what `platform` knows."
-    try: return next(line.split(':', 1)[1].strip() for line in open('/proc/cpuinfo') if line.startswith('model name'))
+    try: return next(line.split(':', 1)[1].strip() for line in Path('/proc/cpuinfo').read_text().splitlines() if line.startswith('model name'))
     except (OSError, StopIteration): return platform.processor() or 'processor unknown'
 
 def machine_description() -> str:
