@@ -157,7 +157,7 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
     from fsd_nb.data import glue_collator, glue_task
     from fsd_nb.models import load_teacher, load_tokenizer, make_teacher, make_student
     from fsd_nb.train import distill, prepare_glue, teacher_cache_kinds, DistillationLoss, _open_teacher_cache, _memory_for
-    from fsd_nb.teacher_cache import with_cache_index
+    from fsd_nb.teacher_cache import with_cache_index, examples_fingerprint
     from fsd_nb.memory import StudentMemory
     def measure(out: Path) -> dict:
         teacher_dir = out / 'teacher'
@@ -177,8 +177,10 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
         defaults = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS['fsd_nb']).validate(task_)
         fixed = _padded_and_cached(method, 'max_length', True, False, max_length, batch).validate(task_)
         teacher = load_teacher(teacher_dir, task_)
-        cache = _open_teacher_cache(defaults, task_, teacher, teacher_dir, train, teacher_cache_kinds(defaults))
-        memory = _memory_for(defaults, task_, cache or teacher, teacher_dir, train, tokenizer, out / 'runs', seed) if defaults.uses('g') else None
+        examples = examples_fingerprint(train)
+        cache = _open_teacher_cache(defaults, task_, teacher, teacher_dir, train, teacher_cache_kinds(defaults), examples)
+        memory = (_memory_for(defaults, task_, cache or teacher, teacher, train, tokenizer, out / 'runs', seed, examples)
+                  if defaults.uses('g') else None)
         torch.manual_seed(seed)
         student = make_student(backbone, student_layers, task_).eval()
         if memory is not None: student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, 0.1)

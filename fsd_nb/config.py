@@ -6,12 +6,12 @@ Docs: https://fsd-nb.github.io/fsd_nb/config.html.md"""
 
 # %% ../nbs/04b_config.ipynb #736a1780
 from __future__ import annotations
-import hashlib, json
+import hashlib, json, math
 from dataclasses import dataclass
 from .data import GlueTask, check_padding
 
 # %% auto #0
-__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'PRESETS', 'DistillationConfig']
+__all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'VALID_VALUES', 'PRESETS', 'DistillationConfig']
 
 # %% ../nbs/04b_config.ipynb #b913978b
 METHODS = {
@@ -31,6 +31,26 @@ _FSD_STRUCTURES = dict(fsd_i='i', fsd_l='l', fsd_g='g', fsd_il='il', fsd='ilg')
 STUDENT_MEMORY_INITS = ('features', 'random')
 
 # %% ../nbs/04b_config.ipynb #2240bd78
+def _number(low: float, high: float = math.inf, low_open: bool = False):
+    "A check that a value is a real number (not NaN, not a flag) in [low, high], or (low, high] with `low_open`."
+    return lambda v: (isinstance(v, (int, float)) and not isinstance(v, bool) and not math.isnan(v)
+                      and (v > low if low_open else v >= low) and v <= high)
+
+def _whole(low: int = 1):
+    "A check that a value is an integer (not 32.9, not a flag) of at least `low`."
+    return lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= low
+
+# each numeric setting's valid values, as the error message says them, and their check (None is valid where a field allows it)
+VALID_VALUES = dict(
+    alpha=('a number in [0, 1]', _number(0, 1)), temperature=('a positive number', _number(0, low_open=True)),
+    beta=('a number >= 0', _number(0)), gamma_i=('a number >= 0', _number(0)), gamma_l=('a number >= 0', _number(0)),
+    gamma_g=('a number >= 0', _number(0)), gamma_m=('a number in [0, 1]', _number(0, 1)),
+    rkd_distance_weight=('a number >= 0', _number(0)), rkd_angle_weight=('a number >= 0', _number(0)),
+    learning_rate=('a positive number', _number(0, low_open=True)), epochs=('a positive number', _number(0, low_open=True)),
+    batch_size=('an integer >= 1', _whole()), max_length=('an integer >= 2 (room for [CLS] and [SEP])', _whole(2)),
+    n_centroids=('an integer >= 1', _whole()), memory_epochs=('an integer >= 1', _whole()),
+    student_layers=('an integer >= 1', _whole()), memory_init_samples=('an integer >= 1 (or None for all)', _whole()))
+
 @dataclass
 class DistillationConfig:
     "Every setting of a distillation run: method, loss weights, structure options and training schedule."
@@ -77,11 +97,9 @@ class DistillationConfig:
             raise ValueError(f"unknown student_memory_init {self.student_memory_init!r}; choose one of {STUDENT_MEMORY_INITS}.")
         if self.student_init not in STUDENT_INITS:
             raise ValueError(f"unknown student_init {self.student_init!r}; choose one of {', '.join(STUDENT_INITS)}.")
-        if self.memory_init_samples is not None and self.memory_init_samples < 1:
-            raise ValueError(f"memory_init_samples must be a positive number of samples (or None for all), "
-                             f"got {self.memory_init_samples}.")
-        if not 0 <= self.alpha <= 1: raise ValueError(f"alpha must lie in [0, 1], got {self.alpha}.")
-        if self.temperature <= 0: raise ValueError(f"temperature must be positive, got {self.temperature}.")
+        for name, (valid, check) in VALID_VALUES.items():
+            value = getattr(self, name)
+            if value is not None and not check(value): raise ValueError(f"{name} must be {valid}, got {value!r}.")
         check_padding(self.padding)
         if self.cka_loss is None: self.cka_loss = '1-cka' if self.unbiased else '-log|cka|'
         if self.cka_loss not in CKA_LOSSES:

@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/data.html.md"""
 
 # %% ../nbs/02_data.ipynb #657f7472
 from __future__ import annotations
-import csv, gzip, hashlib, os, shutil, tempfile
+import csv, gzip, hashlib, math, os, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -27,6 +27,7 @@ class GlueTask:
     dev_files: dict                # evaluation split -> file name, e.g. {'validation': 'dev.tsv'}
     file_columns: tuple            # column of each text column and of the label in the tsv: header names or indices
     has_header: bool = True
+    score_range: tuple | None = None  # regression: the scores a label may take, e.g. (0, 5) for STS-B
 
     @property
     def num_labels(self) -> int: return 1 if self.is_regression else len(self.label_names)
@@ -46,7 +47,7 @@ GLUE_TASKS = {t.name: t for t in [
     GlueTask('SST-2', 'sst2', ('sentence',), ('negative', 'positive'), ('accuracy',), _DEV, ('sentence', 'label')),
     GlueTask('MRPC', 'mrpc', _PAIR, ('not_equivalent', 'equivalent'), ('f1', 'accuracy'), _DEV,
              ('#1 String', '#2 String', 'Quality')),
-    GlueTask('STS-B', 'stsb', _PAIR, None, ('pearson', 'spearman'), _DEV, ('sentence1', 'sentence2', -1)),
+    GlueTask('STS-B', 'stsb', _PAIR, None, ('pearson', 'spearman'), _DEV, ('sentence1', 'sentence2', -1), score_range=(0., 5.)),
     GlueTask('QQP', 'qqp', ('question1', 'question2'), ('not_duplicate', 'duplicate'), ('f1', 'accuracy'), _DEV,
              ('question1', 'question2', 'is_duplicate')),
     GlueTask('MNLI', 'mnli', ('premise', 'hypothesis'), ('entailment', 'neutral', 'contradiction'), ('accuracy',),
@@ -68,42 +69,64 @@ def glue_task(name: str | GlueTask) -> GlueTask:
     raise ValueError(f"unknown GLUE task {name!r}; the tasks are {', '.join(GLUE_TASKS)} (any case, dash optional).")
 
 # %% ../nbs/02_data.ipynb #d123267f
+def _undecodable(path: Path) -> str:
+    "Where `path` first holds bytes that are not UTF-8: 'line N: ... (byte 0x.. at column C)'."
+    opener = gzip.open if path.suffix == '.gz' else open
+    with opener(path, 'rb') as f:
+        for number, raw in enumerate(f, 1):
+            try: raw.decode('utf-8')
+            except UnicodeDecodeError as e: return f"line {number}: not UTF-8 text (byte {raw[e.start]:#04x} at column {e.start + 1})"
+    return "not UTF-8 text"
+
 def _open_text(path: Path):
     opener = gzip.open if path.suffix == '.gz' else open
     return opener(path, 'rt', encoding='utf-8-sig', newline='')
 
 def _encode_label(task: GlueTask, raw: str, path: Path, line: int):
     try:
-        if task.is_regression: return float(raw)
+        if task.is_regression:
+            score, (low, high) = float(raw), task.score_range or (-math.inf, math.inf)
+            if math.isfinite(score) and low <= score <= high: return score
+            raise ValueError(f"{path}, line {line}: score {raw!r} is not a finite number in [{low:g}, {high:g}].")
         if raw in task.label_names: return task.label_names.index(raw)
         value = int(raw)
         if 0 <= value < task.num_labels: return value
-    except ValueError: pass
+    except ValueError as e:
+        if str(e).startswith(str(path)): raise
     expected = 'a number' if task.is_regression else f"one of {list(task.label_names)} or 0..{task.num_labels - 1}"
     raise ValueError(f"{path}, line {line}: label {raw!r} is not {expected}.")
 
 # %% ../nbs/02_data.ipynb #5ff64837
 def read_glue_tsv(task: str | GlueTask, path: str | Path) -> dict[str, list]:
-    "Columns (the hub's names, plus `label` and `idx`) of one GLUE tsv file, read without quote processing."
+    """Columns (the hub's names, plus `label` and `idx`) of one GLUE tsv file, read without quote processing.
+
+    A file that cannot be right is refused with its path, the line and what was expected: no header, no rows, a row
+    with more or fewer fields than the header, bytes that are not UTF-8, a label that is not a class, a score that is
+    not a finite number in its range (STS-B: 0 to 5)."""
     task, path = glue_task(task), Path(path)
-    with _open_text(path) as f:
-        rows = csv.reader(f, delimiter='\t', quoting=csv.QUOTE_NONE)
-        header = next(rows, None) if task.has_header else None
-        if task.has_header and header is None: raise ValueError(f"{path} is empty: expected a header line.")
-        try: positions = [c if isinstance(c, int) else header.index(c) for c in task.file_columns]
-        except ValueError as e:
-            raise ValueError(f"{path}: the header {header} lacks a column that {task.name} needs "
-                             f"({list(task.file_columns)}); is this the right task's file?") from e
-        n_fields = len(header) if header else None
-        columns = {c: [] for c in (*task.text_columns, 'label')}
-        for line, fields in enumerate(rows, start=2 if header else 1):
-            if n_fields is None: n_fields = len(fields)
-            if len(fields) != n_fields:
-                raise ValueError(f"{path}, line {line}: {len(fields)} tab-separated fields, expected {n_fields}. "
-                                 f"Is the file truncated or edited?")
-            *texts, label = (fields[p] for p in positions)
-            for column, text in zip(task.text_columns, texts): columns[column].append(text)
-            columns['label'].append(_encode_label(task, label, path, line))
+    try:
+        with _open_text(path) as f:
+            rows = csv.reader(f, delimiter='\t', quoting=csv.QUOTE_NONE)
+            header = next(rows, None) if task.has_header else None
+            if task.has_header and header is None: raise ValueError(f"{path} is empty: expected a header line.")
+            try: positions = [c if isinstance(c, int) else header.index(c) for c in task.file_columns]
+            except ValueError as e:
+                raise ValueError(f"{path}: the header {header} lacks a column that {task.name} needs "
+                                 f"({list(task.file_columns)}); is this the right task's file?") from e
+            n_fields = len(header) if header else None
+            columns = {c: [] for c in (*task.text_columns, 'label')}
+            for line, fields in enumerate(rows, start=2 if header else 1):
+                if n_fields is None: n_fields = len(fields)
+                if len(fields) != n_fields:
+                    raise ValueError(f"{path}, line {line}: {len(fields)} tab-separated fields, expected {n_fields}. "
+                                     f"Is the file truncated or edited?")
+                *texts, label = (fields[p] for p in positions)
+                for column, text in zip(task.text_columns, texts): columns[column].append(text)
+                columns['label'].append(_encode_label(task, label, path, line))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path}, {_undecodable(path)}. Save the file as UTF-8.") from None
+    if not columns['label']:
+        raise ValueError(f"{path} holds no rows" + (" after its header" if header else "") + ": is it the right file, or truncated?")
     columns['idx'] = list(range(len(columns['label'])))
     return columns
 
@@ -122,7 +145,7 @@ def _find_split_file(task_dir: Path, file_name: str) -> Path:
 def _cache_root() -> Path:
     return Path(os.environ.get('FSD_CACHE_DIR', Path.home() / '.cache' / 'fsd_nb')) / 'glue'
 
-_PARSER_VERSION = '1'
+_PARSER_VERSION = '2'  # the parser's version: a new one (stricter checks) parses the files again
 
 # %% ../nbs/02_data.ipynb #4f4d800c
 def _load_split(task: GlueTask, path: Path, cache: bool) -> Dataset:
@@ -184,6 +207,10 @@ def prediction_values(task: str | GlueTask, predictions) -> np.ndarray:
     if glue_task(task).is_regression: return predictions.reshape(len(predictions), -1)[:, 0]
     return predictions.argmax(-1) if predictions.ndim == 2 else predictions
 
+def _correlation(correlate, x, y) -> float:
+    "A correlation coefficient, 0 when either side is constant: scipy's is undefined (NaN) there, and a metric is never NaN."
+    return 0. if np.ptp(x) == 0 or np.ptp(y) == 0 else correlate(x, y)[0]
+
 def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
     "The task's official GLUE metrics in percent: mcc (CoLA), accuracy, f1 (MRPC, QQP), pearson/spearman (STS-B)."
     from scipy.stats import pearsonr, spearmanr
@@ -194,9 +221,9 @@ def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
         raise ValueError(f"{len(predictions)} predictions for {len(labels)} labels.")
     compute = dict(mcc=lambda: matthews_corrcoef(labels, predictions),
                    accuracy=lambda: accuracy_score(labels, predictions),
-                   f1=lambda: f1_score(labels, predictions),
-                   pearson=lambda: pearsonr(predictions, labels)[0],
-                   spearman=lambda: spearmanr(predictions, labels)[0])
+                   f1=lambda: f1_score(labels, predictions, zero_division=0),
+                   pearson=lambda: _correlation(pearsonr, predictions, labels),
+                   spearman=lambda: _correlation(spearmanr, predictions, labels))
     return {m: float(100 * compute[m]()) for m in task.metrics}
 
 # %% ../nbs/02_data.ipynb #d391f656

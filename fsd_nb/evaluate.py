@@ -22,7 +22,7 @@ from torch.utils.data import DataLoader
 from .data import GlueTask, glue_task, prediction_values, glue_collator
 from .memory import StudentMemory, TeacherMemory
 from .models import default_backbone, make_student, make_teacher, load_teacher, load_tokenizer
-from .records import _write_json_atomic
+from .records import _write_json_atomic, under, locked, lock_beside, remove_stale_temporaries
 from .teachers import prepare_glue, teacher_folder
 from .config import DistillationConfig
 from .train import DistillationLoss
@@ -38,7 +38,7 @@ __all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'restoration_rate', 'predictions', 'cka_
 def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
     """Precision, recall and F1 (%) of the student's predictions against the teacher's (class ids, logits or scores), and
     their agreement: the share (%) of examples where the student predicts the teacher's class. A score with nothing to
-    count (the recall of a class the teacher never predicts) is NaN, undefined, not 0."""
+    count (no predicted or no true positives) is 0, as scikit-learn's `zero_division=0`: a metric is never NaN."""
     task = glue_task(task)
     t, s = prediction_values(task, teacher_preds), prediction_values(task, student_preds)
     if len(t) != len(s): raise ValueError(f"{len(t)} teacher predictions but {len(s)} student predictions.")
@@ -46,7 +46,7 @@ def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte')
         r = float(100 * pearsonr(s, t)[0])
         return dict(precision=r, recall=r, f1=r, agreement=r)
     average = 'binary' if task.num_labels == 2 else 'macro'
-    precision, recall, f1, _ = precision_recall_fscore_support(t, s, average=average, zero_division=np.nan)
+    precision, recall, f1, _ = precision_recall_fscore_support(t, s, average=average, zero_division=0)
     return dict(precision=100 * float(precision), recall=100 * float(recall), f1=100 * float(f1),
                 agreement=100 * float(np.mean(t == s)))
 
@@ -154,12 +154,16 @@ def _compact(task: GlueTask, logits) -> str | list[float]:
     values = prediction_values(task, logits)
     return [round(float(v), 4) for v in values] if task.is_regression else ''.join(str(int(v)) for v in values)
 
-def run_analyses(record: dict, out_dir: str | Path, data_dir=None, batch_size: int | None = None, heatmap_batches: int = 10) -> dict:
-    "Predictions, restoration, CKA heat map, relation differences and seconds per step of a finished run, on its dev set (mini-batches of the run's size)."
+def run_analyses(record: dict, out_dir: str | Path, data_dir=None, batch_size: int | None = None, heatmap_batches: int = 10,
+                 teacher_dir: str | Path | None = None) -> dict:
+    """Predictions, restoration, CKA heat map, relation differences and seconds per step of a finished run, on its dev
+    set (mini-batches of the run's size). `teacher_dir`: the teacher's folder when the run was given one, else the
+    recorded teacher under `out_dir`."""
     task, settings, out_dir = glue_task(record['task']), record['hyperparameters'], Path(out_dir)
     batch_size = batch_size or settings['batch_size']
-    model_dir = out_dir / record['model_dir']
-    teacher, student = load_teacher(teacher_folder(out_dir, settings['teacher']), task), load_teacher(model_dir, task)
+    model_dir = under(out_dir, record['model_dir'], "the record's model_dir")
+    teacher_dir = teacher_dir or teacher_folder(out_dir, settings['teacher'])
+    teacher, student = load_teacher(teacher_dir, task), load_teacher(model_dir, task)
     tokenizer = load_tokenizer(model_dir)
     _, dev = prepare_glue(task, tokenizer, data_dir, settings['max_length'], settings.get('train_samples'),
                           settings.get('eval_samples'), settings['seed'])  # the run's own dev rows
@@ -187,7 +191,10 @@ def record_analyses(record: dict, out_dir: str | Path, data_dir=None, **kwargs) 
     "`record` with its `run_analyses` (kwargs passed on), also written to the run's fsd_result.json; computed once."
     if 'analyses' in record: return record
     record = dict(record, analyses=run_analyses(record, out_dir, data_dir, **kwargs))
-    _write_json_atomic(Path(out_dir) / record['run_dir'] / 'fsd_result.json', record)
+    result = under(out_dir, record['run_dir'], "the record's run_dir") / 'fsd_result.json'
+    with locked(lock_beside(result.parent), f"run {record['run_dir']}"):  # the run's lock, as distill holds it
+        remove_stale_temporaries(result)
+        _write_json_atomic(result, record)
     return record
 
 # %% ../nbs/06_evaluate.ipynb #8660a133

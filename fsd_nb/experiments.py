@@ -6,13 +6,13 @@ Docs: https://fsd-nb.github.io/fsd_nb/experiments.html.md"""
 
 # %% ../nbs/08_experiments.ipynb #6ce3f717
 from __future__ import annotations
-import argparse, dataclasses, difflib, inspect, itertools, json, sys, time, typing
+import argparse, dataclasses, difflib, inspect, itertools, json, re, sys, time, typing
 from pathlib import Path
 import yaml
 from fastcore.docments import docments
 from fastcore.script import anno_parser
 from .data import glue_task
-from .records import read_results, append_result, check_writable, portable_command
+from .records import read_results, append_result, check_writable, portable_command, Busy
 from .config import METHODS, DistillationConfig, _identity
 from .report import fsd_report
 
@@ -21,11 +21,17 @@ __all__ = ['read_config', 'command_arguments', 'command_parser', 'config_options
            'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/08_experiments.ipynb #3e712011
+class _ConfigLoader(yaml.SafeLoader):
+    "YAML as people write numbers: PyYAML (YAML 1.1) reads 1e-2 and 5e-5 as text, since its floats need a dot; here they are floats."
+
+_ConfigLoader.add_implicit_resolver('tag:yaml.org,2002:float', re.compile(r'^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$'),
+                                   list('-+0123456789.'))
+
 def read_config(path: str | Path) -> dict:
     "The options in a YAML or JSON config file: a mapping of option names (as on the command line, - or _) to values."
     path = Path(path).expanduser()
     if not path.is_file(): raise FileNotFoundError(f"no config file {path}.")
-    try: values = yaml.safe_load(path.read_text(encoding='utf-8'))
+    try: values = yaml.load(path.read_text(encoding='utf-8'), Loader=_ConfigLoader)
     except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML or JSON: {e}") from None
     if values is None: return {}
     if not isinstance(values, dict): raise ValueError(f"{path} must hold a mapping of option names to values, not a {type(values).__name__}.")
@@ -37,12 +43,28 @@ def _training_args_fields() -> set[str]:
     from transformers import TrainingArguments  # only when a command is given an option it does not have itself
     return {f.name for f in dataclasses.fields(TrainingArguments)}
 
-def _option_value(action, value):
-    "A config file's value as the parser would have given it: lists become comma-separated text for text options."
+_TRUE, _FALSE = ('true', 'yes', 'on', '1'), ('false', 'no', 'off', '0')
+
+def _flag_value(value, where: str) -> bool:
+    "A config file's value of a flag: true/false, yes/no, on/off, 1/0 (any case); anything else is an error naming the key."
+    if isinstance(value, bool): return value
+    text = str(value).strip().lower()
+    if text in _TRUE or text in _FALSE: return text in _TRUE
+    raise ValueError(f"{where}: {value!r} is not true or false (write true/false, yes/no, on/off or 1/0).")
+
+def _option_value(action, value, where: str = 'a config value'):
+    """A config file's value as the parser would have given it: lists become comma-separated text for text options,
+    flags read true/false/yes/no/on/off, and a number is refused where it is not one the option takes (32.9 or true
+    for an integer); errors name the key (`where`)."""
     if isinstance(value, dict): value = json.dumps(value)  # a mapping (--method-settings) as the JSON typed on the command line
     if isinstance(value, (list, tuple)): value = ','.join(map(str, value))
-    if action.nargs == 0: return bool(value)  # a flag
-    return value if value is None or action.type is None else action.type(value)
+    if action.nargs == 0: return _flag_value(value, where)  # a flag
+    if value is None or action.type is None: return value
+    kind = {int: 'an integer', float: 'a number'}.get(action.type)
+    if kind and (isinstance(value, bool) or (action.type is int and isinstance(value, float) and not value.is_integer())):
+        raise ValueError(f"{where}: {value!r} is not {kind}.")
+    try: return action.type(int(value) if action.type is int and isinstance(value, float) else value)
+    except (TypeError, ValueError): raise ValueError(f"{where}: {value!r} is not {kind or 'a valid value'}.") from None
 
 def command_arguments(func, argv: list[str], parser: argparse.ArgumentParser | None = None) -> dict:
     """The keyword arguments of `func` from a command line: its defaults, then a --config file, then the options typed
@@ -63,14 +85,14 @@ def command_arguments(func, argv: list[str], parser: argparse.ArgumentParser | N
     actions = {a.dest: a for a in parser._actions if a.dest not in ('help', 'pdb', 'xtra', 'config')}
     for dest, action in actions.items():  # a positional given by the file need not be typed
         if not action.option_strings and dest in file_values:
-            action.nargs, action.default, action.required = '?', _option_value(action, file_values[dest]), False
+            action.nargs, action.default, action.required = '?', _option_value(action, file_values[dest], f"{path}: {dest}"), False
     namespace, rest = parser.parse_known_args(argv)
     args = {k: v for k, v in vars(namespace).items() if k in actions}
     typed = {a.dest for a in parser._actions for o in a.option_strings if any(x.split('=')[0] == o for x in argv)}
     training = {}
     for name, value in file_values.items():
         if name in actions:
-            if name not in typed and actions[name].option_strings: args[name] = _option_value(actions[name], value)
+            if name not in typed and actions[name].option_strings: args[name] = _option_value(actions[name], value, f"{path}: {name}")
         elif _takes_training_args(func) and name in _training_args_fields():
             training[name] = value
         else:
@@ -194,6 +216,10 @@ def _fsd_finetune_main(): _run_command(fsd_finetune)
 def _format_metrics(metrics: dict | None) -> str:
     return ', '.join(f"{k} {v:.2f}" for k, v in (metrics or {}).items()) or 'n/a'
 
+def _teacher_folder_given(teacher: str | None) -> Path | None:
+    "The teacher's folder when a command was given one (not a recorded id, 'finetune' or nothing): the analyses read it there."
+    return Path(teacher) if teacher not in (None, 'finetune') and Path(teacher).is_dir() else None
+
 @takes_config()
 def fsd_distill(
     task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
@@ -225,7 +251,7 @@ def fsd_distill(
                      force=force, training_args=training_args)
     if analyses:
         from fsd_nb.evaluate import record_analyses
-        record = record_analyses(record, out_dir, data_dir)
+        record = record_analyses(record, out_dir, data_dir, teacher_dir=_teacher_folder_given(teacher))
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
@@ -338,9 +364,10 @@ def fsd_sweep(
     **options,  # every DistillationConfig field but the method, as a comma-separated list (--beta 1,10,30), and any TrainingArguments option for every run
 ):
     """Run a grid of distillation runs, appending each finished run to a results file and skipping those already there;
-    returns its path. With `plan`, runs none and returns the planned runs: state, task, method, seed, settings, reuse_from."""
+    returns its path. Several sweeps may run one config at once: a run that another process is training is left for
+    later (and then waited for), and each run is recorded once. With `plan`, runs none and returns the planned runs: state, task, method, seed, settings, reuse_from."""
     from fsd_nb.train import distill, teacher_cache_kinds, check_run_options, computing_options
-    from fsd_nb.teachers import selected_teacher, backbone_name, teachers_file
+    from fsd_nb.teachers import selected_teacher, backbone_name, teachers_file, check_samples
     from fsd_nb.evaluate import record_analyses
     path = Path(results_dir) / f"{name}.jsonl"
     listed = {k: o['type'] for k, o in config_options(grid=True).items() if o['listed']}
@@ -360,6 +387,7 @@ def fsd_sweep(
                     key=lambda c: (tasks.index(c[0]), str(teacher_of(c[0], c[2])[1])))
     configs = [config_of(task, method, values) for task, method, seed, *values in combos]  # all valid before any run
     for config in configs: trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, trainer_options)
+    check_samples(train_samples, eval_samples)
     recorded = read_results(path)
     done = {r.get('run_key') for r in recorded}
     reusable = _reusable_runs(reuse, results_dir, name)
@@ -391,11 +419,14 @@ def fsd_sweep(
     kinds = tuple(dict.fromkeys(k for config in configs for k in teacher_cache_kinds(config)))
     start, longest, ran, taken, skipped, current_teacher = time.time(), 0., 0, 0, 0, None
     elsewhere = _results_means(results_dir, path)  # the other sweeps' runs: a guess for a task this file has not run
-    for (task, method, seed, *values), config, key in zip(combos, configs, keys):
+    queue, deferred = list(zip(combos, configs, keys)), set()
+    while queue:
+        (task, method, seed, *values), config, key = queue.pop(0)
+        done |= {r.get('run_key') for r in read_results(path)}  # runs that another sweep of this file recorded meanwhile
         if key in done: skipped += 1; continue
         if key in reusable:  # the same settings, seed and teacher ran in another sweep: its record, marked as taken from there
             origin, record = reusable[key]
-            append_result(path, dict(record, run_key=key, reused_from=origin))
+            append_result(path, dict(record, run_key=key, reused_from=origin), unless=lambda r: r.get('run_key') == key)
             recorded.append(record); done.add(key); taken += 1
             print(f"{task} {method} seed {seed}: taken from {origin} (the same settings, seed and teacher; not trained again): "
                   f"dev {_format_metrics(record['dev'])}", flush=True)
@@ -421,12 +452,20 @@ def fsd_sweep(
                 print(f"fsd-sweep: no {task} teacher is selected in {teachers_file(teachers)}, so it is fine-tuned with the "
                       f"default settings, not selected on dev; --teachers names a file that has one, fsd-finetune --select makes one.")
         began = time.time()
-        record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
-                         teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
-                         cache_kinds=kinds, teachers=teachers, save_steps=save_steps,
-                         training_args=trainer_options)
-        if analyses: record = record_analyses(record, out_dir, data_dir)
-        append_result(path, dict(record, run_key=key))
+        try:
+            record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
+                             teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
+                             cache_kinds=kinds, teachers=teachers, save_steps=save_steps,
+                             training_args=trainer_options, wait=key in deferred)
+        except Busy:  # another sweep trains this very run: do the others first, then wait for it
+            print(f"{task} {method} seed {seed}: another process is training this run; coming back to it after the others.", flush=True)
+            deferred.add(key); queue.append(((task, method, seed, *values), config, key))
+            continue
+        if analyses: record = record_analyses(record, out_dir, data_dir, teacher_dir=_teacher_folder_given(chosen[task]))
+        if not append_result(path, dict(record, run_key=key), unless=lambda r: r.get('run_key') == key):
+            print(f"{task} {method} seed {seed}: recorded in {path} by another process meanwhile; not recorded twice.", flush=True)
+            done.add(key); skipped += 1
+            continue
         recorded.append(record); done.add(key); ran += 1
         longest = max(longest, time.time() - began)
         print(f"[{ran}] {record['task']} {method} seed {seed}: dev {_format_metrics(record['dev'])}", flush=True)

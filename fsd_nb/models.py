@@ -16,8 +16,9 @@ from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassificati
 from .data import GlueTask, glue_task
 
 # %% auto #0
-__all__ = ['STUDENT_INITS', 'default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'load_teacher',
-           'student_layer_indices', 'make_student', 'ModelOutputs', 'attention_from', 'run_model', 'pkd_layer_map']
+__all__ = ['STUDENT_INITS', 'default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'check_teacher_task',
+           'load_teacher', 'student_layer_indices', 'make_student', 'ModelOutputs', 'attention_from', 'run_model',
+           'pkd_layer_map']
 
 # %% ../nbs/03_models.ipynb #e7e9e8ec
 def default_backbone() -> str:
@@ -82,8 +83,8 @@ def make_teacher(task: str | GlueTask, backbone: str | None = None) -> nn.Module
         return AutoModelForSequenceClassification.from_pretrained(backbone, config=config, ignore_mismatched_sizes=True)
 
 # %% ../nbs/03_models.ipynb #625982e8
-def load_teacher(path: str | Path, task: str | GlueTask) -> nn.Module:
-    "A fine-tuned teacher for `task` from `path`, frozen and in eval mode; refuses a checkpoint of another task."
+def check_teacher_task(path: str | Path, task: str | GlueTask):
+    "Refuse (ValueError) a teacher checkpoint at `path` that was fine-tuned for another task, reading its config only."
     task = glue_task(task)
     config = _load_config(path, f'{task.name} teacher')
     trained_for = getattr(config, 'fsd_task', None)
@@ -91,6 +92,10 @@ def load_teacher(path: str | Path, task: str | GlueTask) -> nn.Module:
         raise ValueError(f"the checkpoint at {str(path)!r} was fine-tuned for {trained_for or 'an unknown task'} with "
                          f"{config.num_labels} output(s), not for {task.name} ({task.num_labels}). Fine-tune a "
                          f"{task.name} teacher (fsd-finetune --task {task.hub_config}) or pass the right checkpoint.")
+
+def load_teacher(path: str | Path, task: str | GlueTask) -> nn.Module:
+    "A fine-tuned teacher for `task` from `path`, frozen and in eval mode; refuses a checkpoint of another task."
+    check_teacher_task(path, task)
     with _quiet_transformers(): teacher = AutoModelForSequenceClassification.from_pretrained(str(path))
     return teacher.eval().requires_grad_(False)
 

@@ -6,13 +6,14 @@ Docs: https://fsd-nb.github.io/fsd_nb/records.html.md"""
 
 # %% ../nbs/02a_records.ipynb #6b3269d5
 from __future__ import annotations
-import json, os, platform, shlex, subprocess, sys, tempfile
+import contextlib, fcntl, json, os, platform, shlex, shutil, subprocess, sys, tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['write_atomically', 'machine_description', 'portable_command', 'provenance', 'read_results', 'append_result',
-           'check_writable']
+__all__ = ['COMPLETE_MARKER', 'remove_stale_temporaries', 'write_atomically', 'machine_description', 'portable_command',
+           'provenance', 'read_results', 'append_result', 'check_writable', 'under', 'Busy', 'lock_beside', 'locked',
+           'mark_complete', 'last_complete_checkpoint']
 
 # %% ../nbs/02a_records.ipynb #05338980
 def _umask() -> int:
@@ -20,17 +21,34 @@ def _umask() -> int:
     mask = os.umask(0o022); os.umask(mask)
     return mask
 
+def _temporary_prefix(path: Path) -> str: return f".{path.name}.tmp-"
+
+def remove_stale_temporaries(path: str | Path):
+    """Remove the temporary files that `write_atomically(path, ...)` left when its process was killed. Call it only
+    while holding the lock of what `path` belongs to (a run, a teacher, a memory): else another process's write in
+    progress could be removed."""
+    path = Path(path)
+    for stale in path.parent.glob(_temporary_prefix(path) + '*'): stale.unlink(missing_ok=True)
+
+def _sync(path):
+    "Flush a written file's data to disk."
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
 def write_atomically(path: str | Path, write):
     """Call `write(temporary_path)`, then rename the file to `path`: a failure leaves any earlier file intact and no temporary file.
 
     The file gets the permissions of the file it replaces, or those of any new file (the umask's), not the
-    owner-only 0600 of a temporary file."""
+    owner-only 0600 of a temporary file. It is synced to disk before the rename, so that a crash of the machine
+    cannot leave the new name on an empty file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, staging = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.')
+    fd, staging = tempfile.mkstemp(dir=path.parent, prefix=_temporary_prefix(path))
     os.close(fd)
     try:
         write(staging)
+        _sync(staging)
         os.chmod(staging, path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask())
         os.replace(staging, path)
     finally:
@@ -85,14 +103,21 @@ def read_results(path: str | Path, missing_ok: bool = True) -> list[dict]:
     """The records of a results file (one JSON object per line); a missing file has none, or is an error if not `missing_ok`.
 
     A line that is not a JSON object (a run killed mid-write, a bad byte) is reported on stderr with the file and
-    line number and skipped: the other records still count."""
+    line number and skipped: the other records still count. The file is read under a shared lock, so a line that
+    another process is appending is never read half-written."""
     path = Path(path)
     if not path.is_file():
         if missing_ok: return []
         raise FileNotFoundError(f"no results file {path}" + (" (it is a directory)" if path.is_dir() else "") +
                                 ": give the .jsonl files that fsd-sweep wrote, e.g. data/results/<name>.jsonl.")
+    with open(path, 'rb') as f:
+        fcntl.flock(f, fcntl.LOCK_SH)
+        lines = f.read().splitlines()
+    return _parse_lines(path, lines)
+
+def _parse_lines(path: Path, lines: list[bytes]) -> list[dict]:
     records = []
-    for number, raw in enumerate(path.read_bytes().splitlines(), 1):
+    for number, raw in enumerate(lines, 1):
         try: record = json.loads(raw.decode('utf-8')) if raw.strip() else None
         except UnicodeDecodeError as e: problem = f"not UTF-8 text (byte {raw[e.start]:#04x} at column {e.start + 1})"
         except json.JSONDecodeError as e: problem = f"not a JSON record ({e.msg} at column {e.colno}; truncated?)"
@@ -103,16 +128,34 @@ def read_results(path: str | Path, missing_ok: bool = True) -> list[dict]:
         print(f"fsd_nb: skipping {path}, line {number}: {problem}.", file=sys.stderr)
     return records
 
-def append_result(path: str | Path, record: dict):
-    "Append `record` as one JSON line to `path`, atomically: the file holds the old lines and the new one, or only the old."
+def append_result(path: str | Path, record: dict, unless=None) -> bool:
+    """Append `record` as one JSON line to `path`, unless a record already there satisfies `unless(old_record)`; whether it did.
+
+    Safe under concurrent processes: an exclusive lock on the file orders the appends, the line goes to the end of the
+    file in one write and is synced to disk before the lock is released, and the check `unless` is made under the same
+    lock (two sweeps that finish one run append it once). A write that fails (a full disk) is cut off again: the file
+    holds the old lines and the new one, or only the old. Nothing already in the file is read as text, so a bad byte in
+    an old line cannot stop an append."""
     path = Path(path)
-    old = path.read_text() if path.is_file() else ''
-    if old and not old.endswith('\n'): old += '\n'
-    def write(staging):
-        with open(staging, 'w') as f:
-            f.write(old + json.dumps(record, default=str) + '\n')
-            f.flush(); os.fsync(f.fileno())
-    write_atomically(path, write)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = (json.dumps(record, default=str) + '\n').encode('utf-8')
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if unless is not None and size:
+            if any(unless(r) for r in _parse_lines(path, os.pread(fd, size, 0).splitlines())): return False
+        if size and os.pread(fd, 1, size - 1) != b'\n': line = b'\n' + line  # after a line cut off by a killed writer
+        try:
+            written = 0
+            while written < len(line): written += os.write(fd, line[written:])
+            os.fsync(fd)
+        except BaseException:
+            os.ftruncate(fd, size)
+            raise
+        return True
+    finally: os.close(fd)
+
 
 def check_writable(path: str | Path):
     "Raise a ValueError now, before any training, if a records file cannot be created or appended to."
@@ -122,3 +165,69 @@ def check_writable(path: str | Path):
     if not os.access(target, os.W_OK) or (not path.exists() and not os.access(folder, os.X_OK)):
         raise ValueError(f"cannot write the records file {path}: {target} is not writable. "
                          f"Choose another location or fix its permissions.")
+
+def under(root: str | Path, relative: str | Path, what: str) -> Path:
+    """`root / relative` for a path read from a record or a selection, refused (ValueError) when it would lead outside
+    `root`: an absolute path or one with '..'. Records name paths relative to `--out-dir`, so such a path means the
+    record was damaged or edited, and following it could read or overwrite files anywhere."""
+    path = Path(str(relative))
+    if path.is_absolute() or '..' in path.parts or not str(relative).strip():
+        raise ValueError(f"{what} {str(relative)!r} would lead outside {root}: records name paths relative to the "
+                         f"--out-dir, without '..'. The record was damaged or edited; restore it from version control.")
+    return Path(root) / path
+
+# %% ../nbs/02a_records.ipynb #1d62dee0
+class Busy(RuntimeError):
+    "Another process holds the lock."
+
+def _is_first_process() -> bool:
+    "Whether this is the only process of its run, or the first (rank 0) of a `torchrun` launch."
+    return os.environ.get('RANK', '0') == '0'
+
+def lock_beside(path: str | Path) -> Path:
+    "The lock file of a folder or file `path`: a hidden file beside it, so that removing `path` leaves the lock alone."
+    path = Path(path)
+    return path.parent / f".{path.name}.lock"
+
+@contextlib.contextmanager
+def locked(path: str | Path, what: str, wait: bool = True):
+    """Hold an exclusive lock on the file `path` (created if missing) for the block; `what` names the locked thing in
+    messages. A lock held elsewhere is waited for (saying so on stderr) or, without `wait`, raises `Busy`."""
+    if not _is_first_process(): yield; return
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try: fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait: raise Busy(f"{what} is in use by another process (it holds {path})") from None
+            print(f"fsd_nb: waiting for another process that holds {what} ({path}) ...", file=sys.stderr, flush=True)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally: os.close(fd)
+
+# %% ../nbs/02a_records.ipynb #6e9b4183
+COMPLETE_MARKER = 'fsd-complete'
+
+def mark_complete(folder: str | Path):
+    "Mark a checkpoint folder complete: sync its files, then write the marker file atomically."
+    folder = Path(folder)
+    for path in sorted(p for p in folder.rglob('*') if p.is_file()): _sync(path)
+    write_atomically(folder / COMPLETE_MARKER, lambda staging: Path(staging).write_text(''))
+
+def _step(checkpoint: Path) -> int:
+    return int(checkpoint.name.rsplit('-', 1)[-1])
+
+def last_complete_checkpoint(folder: str | Path, remove_incomplete: bool = True) -> str | None:
+    """The newest `checkpoint-N` in `folder` that `mark_complete` marked, or None; with `remove_incomplete` the
+    unmarked checkpoint folders (interrupted saves) are removed, saying so (by the first process of a `torchrun`)."""
+    folder = Path(folder)
+    if not folder.is_dir(): return None
+    checkpoints = sorted((p for p in folder.glob('checkpoint-*') if p.is_dir() and p.name.rsplit('-', 1)[-1].isdigit()), key=_step)
+    complete = [p for p in checkpoints if (p / COMPLETE_MARKER).is_file()]
+    if remove_incomplete and _is_first_process():
+        for p in checkpoints:
+            if p not in complete:
+                print(f"fsd_nb: removing {p}, a checkpoint whose save was interrupted.", file=sys.stderr, flush=True)
+                shutil.rmtree(p, ignore_errors=True)
+    return str(complete[-1]) if complete else None

@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/report.html.md"""
 
 # %% ../nbs/07_report.ipynb #d1b36a85
 from __future__ import annotations
-import warnings
+import math, sys, warnings
 import numpy as np
 from pathlib import Path
 from .data import GLUE_TASKS, glue_task
@@ -17,7 +17,7 @@ from .config import METHODS, BASELINES, DistillationConfig
 __all__ = ['ALTERNATIVES', 'ABLATIONS', 'TABLE2_EXPERIMENTS', 'significance', 'holm_adjusted', 'detectable_difference',
            'seeds_needed', 'run_variants', 'run_labels', 'run_setting', 'seed_scores', 'results_table', 'best_baseline',
            'glue_table', 'reduction_rates', 'ablation_table', 'reproduction_runs', 'search_choice', 'teacher_table',
-           'recorded_analysis', 'analyses_table', 'fsd_report']
+           'recorded_analysis', 'analyses_table', 'reportable', 'fsd_report']
 
 # %% ../nbs/07_report.ipynb #8f3648fc
 ALTERNATIVES = ('greater', 'two-sided', 'less')
@@ -300,6 +300,23 @@ def analyses_table(records: list[dict], field: str, digits: int = 2) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/07_report.ipynb #4b920972
+def reportable(records: list[dict], source: str = 'the records') -> list[dict]:
+    """The records a report can use: each with a task, a method, a seed and a finite main dev metric. The others (a
+    record of another tool, edited by hand, or of a run whose metric was not a number) are named on stderr and skipped,
+    so that a table never shows, or ranks by, `nan`."""
+    kept = []
+    for number, r in enumerate(records, 1):
+        missing = [k for k in ('task', 'method', 'seed', 'dev') if k not in r]
+        problem = f"it lacks {', '.join(missing)}" if missing else None
+        if problem is None:
+            try: score = _main_score(r)
+            except (ValueError, StopIteration, TypeError): problem = f"its dev metrics {r['dev']} hold no main metric of {r['task']}"
+            else:
+                if not isinstance(score, (int, float)) or not math.isfinite(score): problem = f"its main dev metric is {score!r}"
+        if problem: print(f"fsd-report: skipping record {number} of {source}: {problem}.", file=sys.stderr)
+        else: kept.append(r)
+    return kept
+
 def fsd_report(
     *files: str,  # results files (.jsonl) written by fsd-sweep
     alternative: str = 'greater',  # the t-test's alternative, fixed beforehand: greater (FSD better, one-sided) or two-sided
@@ -307,7 +324,7 @@ def fsd_report(
 ):
     "Print the paper-style result table (mean ± std, best in bold, p-value), the ablation table and, with `teachers`, the teacher table."
     if alternative not in ALTERNATIVES: raise ValueError(f"unknown alternative {alternative!r}; choose one of {ALTERNATIVES}.")
-    records = [r for f in files for r in read_results(f, missing_ok=False)]
+    records = [r for f in files for r in reportable(read_results(f, missing_ok=False), f)]
     if not records: raise SystemExit(f"fsd-report: no results in {', '.join(files) or '(no files given)'}.")
     print(glue_table(records, alternative=alternative))
     if any(r['method'] in ABLATIONS.values() for r in records) and any(r['method'] == 'fsd' for r in records):

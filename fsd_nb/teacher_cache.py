@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/teacher_cache.html.md"""
 
 # %% ../nbs/03a_teacher_cache.ipynb #2030e656
 from __future__ import annotations
-import hashlib, json, shutil, tempfile
+import errno, hashlib, json, os, shutil, tempfile
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -15,6 +15,7 @@ from torch import Tensor, nn
 from tqdm.auto import tqdm
 import fsd_nb
 from .models import attention_from, run_model
+from .records import locked, lock_beside
 
 # %% auto #0
 __all__ = ['CACHE_KINDS', 'TOKEN_KINDS', 'INDEX_COLUMN', 'CACHE_FORMAT', 'model_fingerprint', 'examples_fingerprint',
@@ -141,6 +142,20 @@ def _batch_arrays(kind: str, out, mask: Tensor) -> np.ndarray:
     tokens = out.penultimate if kind == 'penultimate' else torch.cat(out.qkv, -1)
     return tokens[mask]
 
+def _allocated_memmap(path: Path, shape: tuple) -> np.ndarray:
+    """A new float32 .npy file of `shape`, mapped for writing, with its disk space reserved first: a memory-mapped write
+    to a full disk would kill the process (SIGBUS) half-way; this fails at once, with a message, instead."""
+    array = np.lib.format.open_memmap(path, mode='w+', dtype=np.float32, shape=shape)
+    size = path.stat().st_size
+    fd = os.open(path, os.O_RDWR)
+    try: os.posix_fallocate(fd, 0, size)
+    except OSError as e:
+        if e.errno != errno.ENOSPC: raise
+        raise OSError(errno.ENOSPC, f"no room for the teacher cache: {path.parent.parent} needs {size / 2**20:.0f} MiB more "
+                      f"on its disk. Free some space, or run without the cache (--no-teacher-cache; same results, slower).") from None
+    finally: os.close(fd)
+    return array
+
 def _build(teacher: nn.Module, dataset, directory: Path, kinds: list, expected: dict, batch_size: int, progress: bool):
     "One teacher pass over `dataset` writing each kind of `kinds` to a staging folder, then renamed into place."
     lengths = np.array([len(ids) for ids in dataset['input_ids']])
@@ -149,8 +164,7 @@ def _build(teacher: nn.Module, dataset, directory: Path, kinds: list, expected: 
     directory.mkdir(parents=True, exist_ok=True)
     staging = {k: Path(tempfile.mkdtemp(dir=directory, prefix=f'.staging-{k}-')) for k in kinds}
     try:
-        arrays = {k: np.lib.format.open_memmap(staging[k] / 'values.npy', mode='w+', dtype=np.float32,
-                                               shape=(int(rows[k]), *_widths(k, teacher.config))) for k in kinds}
+        arrays = {k: _allocated_memmap(staging[k] / 'values.npy', (int(rows[k]), *_widths(k, teacher.config))) for k in kinds}
         device = next(teacher.parameters()).device
         columns = [c for c in ('input_ids', 'token_type_ids', 'attention_mask') if c in dataset.column_names]
         with torch.no_grad():
@@ -179,24 +193,30 @@ def _open(cls, teacher: nn.Module, dataset, directory: str | Path, kinds, batch_
           log=print, examples: str | None = None) -> TeacherCache:
     """The cache of `kinds` for `teacher` on `dataset` in `directory`; what is missing, partial, stale or corrupt is (re)built.
 
+    One process at a time checks and builds a cache (an OS lock beside it): a second waits, then reads what the first
+    built. Staging folders that a killed build left are removed.
+
     `examples`: `examples_fingerprint(dataset)` when the caller already has it (hashing a large dataset takes seconds)."""
     unknown = [k for k in kinds if k not in CACHE_KINDS]
     if unknown: raise ValueError(f"unknown teacher cache kind(s) {unknown}; the kinds are {', '.join(CACHE_KINDS)}.")
     directory = Path(directory)
     expected = dict(format=CACHE_FORMAT, fsd_nb=fsd_nb.__version__, teacher=model_fingerprint(teacher),
                     examples=examples or examples_fingerprint(dataset), n_examples=len(dataset))
-    to_build = []
-    for kind in dict.fromkeys(kinds):
-        if not (directory / kind).exists(): to_build.append(kind); continue
-        problem = _problem(directory / kind, expected)
-        if problem:
-            log(f"teacher cache: {directory / kind} cannot be used, {problem}; rebuilding it.")
-            to_build.append(kind)
-    if to_build:
-        was_training = teacher.training
-        teacher.eval()
-        try: _build(teacher, dataset, directory, to_build, expected, batch_size, progress)
-        finally: teacher.train(was_training)
+    with locked(lock_beside(directory), f"the teacher cache {directory}"):  # one process builds it, others wait and read it
+        for stale in directory.glob('.staging-*'):  # left by a process killed while building: no one else builds now
+            shutil.rmtree(stale, ignore_errors=True)
+        to_build = []
+        for kind in dict.fromkeys(kinds):
+            if not (directory / kind).exists(): to_build.append(kind); continue
+            problem = _problem(directory / kind, expected)
+            if problem:
+                log(f"teacher cache: {directory / kind} cannot be used, {problem}; rebuilding it.")
+                to_build.append(kind)
+        if to_build:
+            was_training = teacher.training
+            teacher.eval()
+            try: _build(teacher, dataset, directory, to_build, expected, batch_size, progress)
+            finally: teacher.train(was_training)
     cache = cls(directory, {k: _load_kind(directory / k) for k in dict.fromkeys(kinds)}, teacher.config, len(dataset))
     log(f"teacher cache: {', '.join(cache.kinds)} of {len(dataset)} examples, {cache.nbytes / 2**20:.1f} MiB in {directory}"
         + (f" ({', '.join(to_build)} built now)" if to_build else ''))

@@ -13,16 +13,17 @@ import torch
 import transformers
 from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_callback import ProgressCallback
-from transformers.trainer_utils import get_last_checkpoint
 from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics
 from .models import default_backbone, load_tokenizer, make_teacher
-from .records import _write_json_atomic, read_results, append_result, check_writable, provenance, portable_command
+from .records import (_write_json_atomic, read_results, append_result, check_writable, provenance, portable_command,
+                            locked, lock_beside, mark_complete, last_complete_checkpoint, under,
+                            remove_stale_temporaries)
 
 # %% auto #0
 __all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'prepare_glue', 'check_training_budget',
-           'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'LabelledProgress', 'label_progress',
-           'teacher_id', 'teacher_folder', 'teacher_info', 'finetune_teacher', 'parse_grid', 'teachers_file',
-           'select_teacher', 'selected_teacher', 'teacher_record', 'teacher_directory']
+           'check_samples', 'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'CompleteCheckpoints',
+           'LabelledProgress', 'label_progress', 'teacher_id', 'teacher_folder', 'teacher_info', 'finetune_teacher',
+           'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher', 'teacher_record', 'teacher_directory']
 
 # %% ../nbs/04a_teachers.ipynb #5e1cfa45
 def prepare_glue(task: str | GlueTask, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
@@ -45,6 +46,12 @@ def check_training_budget(max_steps: int = -1, epochs: float = 1., learning_rate
     if not epochs > 0: raise ValueError(f"{prefix}epochs must be positive, got {epochs}.")
     if learning_rate is not None and not learning_rate > 0:
         raise ValueError(f"{prefix}learning_rate must be positive, got {learning_rate}.")
+
+def check_samples(train_samples: int | None = None, eval_samples: int | None = None):
+    "Raise a ValueError for a subset size that is not a whole number of at least 1 (None: the whole split)."
+    for name, n in dict(train_samples=train_samples, eval_samples=eval_samples).items():
+        if n is not None and (isinstance(n, bool) or not isinstance(n, int) or n < 1):
+            raise ValueError(f"{name} must be a number of examples >= 1 (or left out for the whole split), got {n!r}.")
 
 # %% ../nbs/04a_teachers.ipynb #a8c689a4
 PACKAGED_BACKBONE = 'minilm-l6-h384'
@@ -102,6 +109,13 @@ class ElapsedTime(TrainerCallback):
             folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
             if folder.is_dir(): _write_json_atomic(folder / 'fsd_elapsed.json', dict(seconds=self.seconds, cpu_seconds=self.cpu_seconds))
 
+class CompleteCheckpoints(TrainerCallback):
+    """Marks each checkpoint complete once the `Trainer` has written it (`mark_complete`), so that a resume never picks
+    an interrupted save (`last_complete_checkpoint`). Add it after every callback that writes into checkpoints."""
+    def on_save(self, args, state, control, **kwargs):
+        folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
+        if state.is_world_process_zero and folder.is_dir(): mark_complete(folder)
+
 class LabelledProgress(ProgressCallback):
     "The `Trainer`'s progress bars with a label saying what trains (and `<label>: evaluation` for the dev passes)."
     def __init__(self, label: str): super().__init__(); self.label = label
@@ -135,8 +149,8 @@ def teacher_id(task: str | GlueTask, backbone: str | None = None, max_length: in
     return tag + (f"-steps{max_steps}" if max_steps > 0 else '') + (f"-n{train_samples}" if train_samples else '')
 
 def teacher_folder(out_dir: str | Path, teacher: str) -> Path:
-    "Where teacher `teacher` (its id) is kept under `out_dir`; it is finished once `fsd_teacher.json` is in it."
-    return Path(out_dir) / 'teachers' / str(teacher)
+    "Where teacher `teacher` (its id) is kept under `out_dir`; it is finished once `fsd_teacher.json` is in it. An id that would lead elsewhere is refused."
+    return under(Path(out_dir) / 'teachers', teacher, 'the teacher id')
 
 def teacher_info(folder: str | Path) -> dict | None:
     "What a finished teacher in `folder` recorded (id, dev metrics, settings, provenance), or None while it is not finished."
@@ -152,6 +166,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
     task, backbone = glue_task(task), str(backbone or default_backbone())
     learning_rate = learning_rate or (5e-5 if task.name in ('STS-B', 'WNLI') else 2e-5)
     check_training_budget(max_steps, epochs, learning_rate)
+    check_samples(train_samples, eval_samples)
     if not 0 <= warmup_ratio < 1: raise ValueError(f"warmup_ratio is a share of the training steps in [0, 1), got {warmup_ratio}.")
     if patience is not None and (not keep_best or patience < 1):
         raise ValueError(f"patience (epochs without improvement before stopping) needs keep_best=True and a value >= 1, got {patience}.")
@@ -161,40 +176,44 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
         raise ValueError("warmup_ratio and weight_decay are selection settings: use them with keep_best=True.")
     teacher_dir = teacher_folder(out_dir, teacher_id(task, backbone, max_length, seed, max_steps, train_samples, selection))
     if teacher_info(teacher_dir) is not None: return teacher_dir
-    record_command = portable_command(command)
-    transformers.set_seed(seed)
-    tokenizer = load_tokenizer(backbone)
-    train, evaluation = prepare_glue(task, tokenizer, data_dir, max_length, train_samples, eval_samples, seed)
-    model = make_teacher(task, backbone)
-    best_metric = f"{next(iter(evaluation))}_{task.main_metric}" if isinstance(evaluation, dict) else task.main_metric
-    best = dict(load_best_model_at_end=True, metric_for_best_model=best_metric, greater_is_better=True) if keep_best else {}
-    args = _training_arguments(teacher_dir / 'checkpoints', seed, epochs, batch_size, learning_rate, max_steps,
-                               warmup_steps=warmup_ratio, weight_decay=weight_decay,  # warmup_steps < 1: a share of the steps
-                               restore_callback_states_from_checkpoint=keep_best, **best)
-    checkpoints = teacher_dir / 'checkpoints'
-    last = get_last_checkpoint(str(checkpoints)) if checkpoints.is_dir() else None
-    clock = ElapsedTime().resume(last)
-    if last: print(f"{task.name} teacher {teacher_dir.name}: resuming from step {last.rsplit('-', 1)[-1]}.", flush=True)
-    stop = [EarlyStoppingCallback(patience)] if patience else []
-    trainer = Trainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
-                      data_collator=glue_collator(tokenizer, 'dynamic'), callbacks=[clock, *stop, *callbacks],
-                      compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
-    label_progress(trainer, f"{task.name} teacher, lr {learning_rate:g}")
-    trainer.train(resume_from_checkpoint=last)
-    per_epoch = _epoch_metrics(trainer.state.log_history, task)  # before the final evaluation adds its own entry
-    metrics = _evaluate(trainer, task)
-    trainer.save_model(str(teacher_dir))
-    best_epoch = (max(per_epoch, key=lambda m: m[main_metric(task, m)])['epoch'] if keep_best and per_epoch
-                  else per_epoch[-1]['epoch'] if per_epoch else None)
-    info = dict(id=teacher_dir.name, task=task.name, backbone=backbone_name(backbone), metrics=metrics,
-                epochs_dev=per_epoch, best_epoch=best_epoch, steps=trainer.state.global_step, train_seconds=clock.seconds,
-                train_cpu_seconds=clock.cpu_seconds,
-                settings=dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
-                              seed=seed, max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples,
-                              warmup_ratio=warmup_ratio, weight_decay=weight_decay, keep_best=keep_best, patience=patience),
-                **provenance(record_command))
-    _write_json_atomic(teacher_dir / 'fsd_teacher.json', info)
-    shutil.rmtree(checkpoints, ignore_errors=True)  # the teacher is saved: its checkpoints would only take space
+    with locked(lock_beside(teacher_dir), f"teacher {teacher_dir.name}"):  # one process fine-tunes it, others wait
+        if teacher_info(teacher_dir) is not None: return teacher_dir  # finished by another process meanwhile
+        remove_stale_temporaries(teacher_dir / 'fsd_teacher.json')  # of a process killed while writing it
+        record_command = portable_command(command)
+        transformers.set_seed(seed)
+        tokenizer = load_tokenizer(backbone)
+        train, evaluation = prepare_glue(task, tokenizer, data_dir, max_length, train_samples, eval_samples, seed)
+        model = make_teacher(task, backbone)
+        best_metric = f"{next(iter(evaluation))}_{task.main_metric}" if isinstance(evaluation, dict) else task.main_metric
+        best = dict(load_best_model_at_end=True, metric_for_best_model=best_metric, greater_is_better=True) if keep_best else {}
+        args = _training_arguments(teacher_dir / 'checkpoints', seed, epochs, batch_size, learning_rate, max_steps,
+                                   warmup_steps=warmup_ratio, weight_decay=weight_decay,  # warmup_steps < 1: a share of the steps
+                                   restore_callback_states_from_checkpoint=keep_best, **best)
+        checkpoints = teacher_dir / 'checkpoints'
+        last = last_complete_checkpoint(checkpoints)
+        clock = ElapsedTime().resume(last)
+        if last: print(f"{task.name} teacher {teacher_dir.name}: resuming from step {last.rsplit('-', 1)[-1]}.", flush=True)
+        stop = [EarlyStoppingCallback(patience)] if patience else []
+        trainer = Trainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
+                          data_collator=glue_collator(tokenizer, 'dynamic'), callbacks=[clock, *stop, *callbacks],
+                          compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
+        trainer.add_callback(CompleteCheckpoints())  # last: after ElapsedTime has written into the checkpoint
+        label_progress(trainer, f"{task.name} teacher, lr {learning_rate:g}")
+        trainer.train(resume_from_checkpoint=last)
+        per_epoch = _epoch_metrics(trainer.state.log_history, task)  # before the final evaluation adds its own entry
+        metrics = _evaluate(trainer, task)
+        trainer.save_model(str(teacher_dir))
+        best_epoch = (max(per_epoch, key=lambda m: m[main_metric(task, m)])['epoch'] if keep_best and per_epoch
+                      else per_epoch[-1]['epoch'] if per_epoch else None)
+        info = dict(id=teacher_dir.name, task=task.name, backbone=backbone_name(backbone), metrics=metrics,
+                    epochs_dev=per_epoch, best_epoch=best_epoch, steps=trainer.state.global_step, train_seconds=clock.seconds,
+                    train_cpu_seconds=clock.cpu_seconds,
+                    settings=dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
+                                  seed=seed, max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples,
+                                  warmup_ratio=warmup_ratio, weight_decay=weight_decay, keep_best=keep_best, patience=patience),
+                    **provenance(record_command))
+        _write_json_atomic(teacher_dir / 'fsd_teacher.json', info)
+        shutil.rmtree(checkpoints, ignore_errors=True)  # the teacher is saved: its checkpoints would only take space
     return teacher_dir
 
 # %% ../nbs/04a_teachers.ipynb #9fbab246
@@ -262,7 +281,9 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
                                       train_samples=train_samples, eval_samples=eval_samples, keep_best=True,
                                       patience=patience, command=command, **c)
             info = teacher_info(folder)
-        if (info['id'], info.get('git_commit')) not in recorded: append_result(path, dict(kind='candidate', **info))
+        if (info['id'], info.get('git_commit')) not in recorded:  # checked again under the file's lock: another selection may write it
+            append_result(path, dict(kind='candidate', **info), unless=lambda r: r.get('kind') == 'candidate'
+                          and (r.get('id'), r.get('git_commit')) == (info['id'], info.get('git_commit')))
         recorded.add((info['id'], info.get('git_commit')))
         finished.append(info)
     metric = main_metric(task, finished[0]['metrics'])
@@ -271,7 +292,7 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
                      metric=metric, dev=chosen['metrics'], grid={k: list(v) for k, v in grid.items()},
                      candidates={info['id']: info['metrics'][metric] for info in finished}, **provenance(command))
     same = lambda r: r.get('kind') == 'selection' and all(r.get(k) == selection[k] for k in ('task', 'backbone', 'teacher', 'candidates'))
-    if not any(same(r) for r in read_results(path)): append_result(path, selection)
+    append_result(path, selection, unless=same)
     chosen_folder = teacher_folder(out_dir, chosen['id'])
     if teacher_info(chosen_folder) is not None:  # else written when it is re-created
         _write_json_atomic(chosen_folder / 'fsd_selection.json', selection)

@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #33ed317c
 from __future__ import annotations
-import dataclasses, difflib, json, shutil
+import dataclasses, difflib, hashlib, json, shutil
 from dataclasses import asdict
 from functools import partial
 from typing import Callable
@@ -18,23 +18,25 @@ from torch import Tensor, nn
 import transformers
 from transformers import Trainer, TrainingArguments
 from transformers.modeling_outputs import SequenceClassifierOutput
-from transformers.trainer_utils import get_last_checkpoint
 from .data import GlueTask, glue_task, glue_collator, glue_metrics
-from .models import default_backbone, load_tokenizer, load_teacher, make_student, run_model, pkd_layer_map
+from .models import default_backbone, load_tokenizer, load_teacher, check_teacher_task, make_student, run_model, pkd_layer_map
 from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features
-from .records import write_atomically, _write_json_atomic, provenance
+from .records import (write_atomically, _write_json_atomic, provenance, locked, lock_beside, last_complete_checkpoint,
+                            remove_stale_temporaries)
 from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_memory_fits,
                            student_memory_from_teacher_clusters)
-from .teacher_cache import TeacherCache, TOKEN_KINDS, examples_fingerprint, teacher_outputs, with_cache_index
+from .teacher_cache import (TeacherCache, TOKEN_KINDS, examples_fingerprint, model_fingerprint, teacher_outputs,
+                                  with_cache_index, _file_sha1)
 from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder, teacher_info,
                              resolve_backbone, teachers_file,
-                             check_training_budget, backbone_name, PACKAGED_BACKBONE, ElapsedTime, label_progress, _training_arguments, _evaluate)
+                             check_training_budget, check_samples, backbone_name, PACKAGED_BACKBONE, ElapsedTime, CompleteCheckpoints, label_progress,
+                             _training_arguments, _evaluate)
 from .config import DistillationConfig, _identity, _config_hash
 
 # %% auto #0
 __all__ = ['PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB', 'RUN_LOGGING', 'gather_batch', 'teacher_cache_kinds',
-           'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'student_model_card', 'check_training_args',
-           'computing_options', 'check_run_options', 'training_arguments_from', 'distill']
+           'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'teacher_identity', 'student_model_card',
+           'check_training_args', 'computing_options', 'check_run_options', 'training_arguments_from', 'distill']
 
 # %% ../nbs/05_train.ipynb #66d02dd3
 def _world_size() -> int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
@@ -177,7 +179,7 @@ class DistillationTrainer(Trainer):
         bad = [f"{k} = {float(v)}" for k, v in self._last_terms.items() if not torch.isfinite(v)]
         what = f"the loss term{'s' * (len(bad) > 1)} {', '.join(bad)}" if bad else (
             f"the loss ({float(loss)})" if not torch.isfinite(loss) else f"the gradient (norm {float(grad_norm)}) of a finite loss")
-        last = get_last_checkpoint(self.args.output_dir) if Path(self.args.output_dir).is_dir() else None
+        last = last_complete_checkpoint(self.args.output_dir, remove_incomplete=False)
         raise NonFiniteLossError(
             f"training stopped at step {self.state.global_step + 1}: {what} is not finite. Nothing of this step was saved. "
             + (f"The last checkpoint is {Path(last).name} in {self.args.output_dir}: the same command resumes from it"
@@ -192,25 +194,31 @@ class DistillationTrainer(Trainer):
         super().log(logs, *args, **kwargs)
 
 # %% ../nbs/05_train.ipynb #2a2114d9
-def _memory_for(config, task, teacher, teacher_dir, train, tokenizer, out_dir, seed):
-    "The teacher memory of a run: loaded from out_dir, or clustered from `teacher` (a model or its cache) and saved."
-    path = Path(out_dir) / 'memories' / (f"{Path(teacher_dir).name}-C{config.n_centroids}-{config.global_feature}"
-        f"-len{config.max_length}{'-masked' if config.mask_padding else ''}-ep{config.memory_epochs}-seed{seed}.pt")
-    if path.is_file():
-        memory = TeacherMemory.load(path)
-    else:
-        loader = torch.utils.data.DataLoader(train, batch_size=config.batch_size,
-                                             collate_fn=glue_collator(tokenizer, config.padding, config.max_length))
-        memory = build_teacher_memory(teacher, loader, config.n_centroids, config.memory_epochs, config.global_feature,
-                                      config.mask_padding, seed, task.name, max_length=config.max_length)
-        memory.save(path)
+def _memory_for(config, task, teacher, teacher_model, train, tokenizer, out_dir, seed, examples: str):
+    """The teacher memory of a run: loaded from out_dir, or clustered from `teacher` (a model or its cache) and saved.
+
+    Its file is named by the fingerprints of the teacher's weights and of the training examples (`examples`) with the
+    clustering settings, so that a memory of other examples (`train_samples`) or of another teacher is never reused;
+    one process builds it while the others wait."""
+    path = Path(out_dir) / 'memories' / (f"{task.hub_config}-teacher{model_fingerprint(teacher_model)[:12]}-examples{examples[:12]}"
+        f"-C{config.n_centroids}-{config.global_feature}-len{config.max_length}{'-masked' if config.mask_padding else ''}"
+        f"-ep{config.memory_epochs}-seed{seed}.pt")
+    with locked(lock_beside(path), f"the teacher memory {path.name}"):
+        remove_stale_temporaries(path)  # of a process killed while saving it
+        if path.is_file():
+            memory = TeacherMemory.load(path)
+        else:
+            loader = torch.utils.data.DataLoader(train, batch_size=config.batch_size,
+                                                 collate_fn=glue_collator(tokenizer, config.padding, config.max_length))
+            memory = build_teacher_memory(teacher, loader, config.n_centroids, config.memory_epochs, config.global_feature,
+                                          config.mask_padding, seed, task.name, max_length=config.max_length)
+            memory.save(path)
     check_memory_fits(memory, teacher, config.max_length, config.global_feature, task.name)
     return memory
 
-def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds) -> TeacherCache | None:
-    "The teacher's cache of `kinds` over `train`, beside the teacher; None when the run does not use one."
+def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds, examples: str) -> TeacherCache | None:
+    "The teacher's cache of `kinds` over `train` (`examples`: its fingerprint), beside the teacher; None when the run does not use one."
     if not (config.teacher_cache and kinds): return None
-    examples = examples_fingerprint(train)
     directory = Path(teacher_dir) / 'teacher-cache' / f"{task.hub_config}-len{config.max_length}-{examples[:12]}"
     return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64), examples=examples)
 
@@ -240,10 +248,28 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
         return finetune()
     return folder, teacher_seed, backbone, finetune if teacher == 'finetune' else finetune_unselected
 
-def _teacher_layers(teacher_dir: Path, backbone: str) -> int:
-    "The teacher's number of layers, from its directory, or from its backbone while the directory is not made yet."
-    source = teacher_dir if (teacher_dir / 'config.json').is_file() else backbone
-    return transformers.AutoConfig.from_pretrained(source).num_hidden_layers
+def teacher_identity(teacher_dir: str | Path) -> str:
+    """What names a run's teacher in its settings (and so in its identity): the id it recorded (`fsd_teacher.json`),
+    else, for any other model folder, the folder's name and a fingerprint of its weights and config: two folders named
+    `model` are two teachers, and a folder whose weights changed is another teacher."""
+    teacher_dir = Path(teacher_dir)
+    if (info := teacher_info(teacher_dir)) is not None: return info['id']
+    files = sorted(p for p in teacher_dir.iterdir() if p.is_file() and (p.suffix in ('.safetensors', '.bin') or p.name == 'config.json'))
+    if not files: raise ValueError(f"{teacher_dir} holds no model (no config.json or weights): give a teacher's folder or a recorded teacher id.")
+    digest = hashlib.sha1(''.join(f"{p.name}:{_file_sha1(p)};" for p in files).encode()).hexdigest()
+    return f"{teacher_dir.name}@{digest[:12]}"
+
+def _teacher_config(teacher_dir: Path, backbone: str):
+    "The teacher's transformers config, from its directory, or from its backbone while the directory is not made yet."
+    return transformers.AutoConfig.from_pretrained(teacher_dir if (teacher_dir / 'config.json').is_file() else backbone)
+
+def _check_max_length(max_length: int, *configs):
+    "Refuse a `max_length` above the positions that a model (teacher or student backbone) can embed."
+    limits = [getattr(c, 'max_position_embeddings', None) for c in configs]
+    limit = min((n for n in limits if n), default=None)
+    if limit is not None and max_length > limit:
+        raise ValueError(f"max_length {max_length} is more than the models can hold: they embed at most {limit} positions. "
+                         f"Use --max-length {limit} or less.")
 
 # %% ../nbs/05_train.ipynb #e5a00014
 def _save_student(trainer, run_dir: Path):
@@ -378,7 +404,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
             bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None,
             cache_kinds=(), teachers: str | Path | None = None, save_steps: int | None = None, force: bool = False,
-            callbacks=(), training_args: dict | None = None) -> dict:
+            callbacks=(), training_args: dict | None = None, wait: bool = True) -> dict:
     """One distillation run: teacher, its cache, memory, student, training, dev metrics; returns the run's record.
 
     `teacher`: a teacher directory, a teacher id of the teachers file, 'finetune' (fine-tune one with the paper's
@@ -387,69 +413,82 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     A finished run is not trained again: its record is returned (`force=True` trains it anew into a new record, the
     old one kept as `fsd_result-<date>.json`). An interrupted run resumes from its last checkpoint, saved every epoch
     or, with `save_steps`, every that many steps; a finished run's checkpoints are removed. The training loss and each of
-    its terms are logged every 5% of the steps (`RUN_LOGGING`; `training_args` override it), dev metrics after each epoch."""
+    its terms are logged every 5% of the steps (`RUN_LOGGING`; `training_args` override it), dev metrics after each epoch.
+    One process at a time trains a run: another that asks for the same run waits for it and then reports its record,
+    or, with `wait=False`, raises `Busy` at once (a sweep then comes back to that run after its others)."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, training_args)
+    check_samples(train_samples, eval_samples)
     computing = computing_options(trainer_options)  # part of what the run is
     backbone = str(backbone or default_backbone())
     origin = provenance(command)  # the code that runs is the code at the start
     teacher_dir, teacher_seed, teacher_backbone, make_teacher_dir = _teacher_of_run(task, teacher, backbone, out_dir,
         data_dir, config.max_length, seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples,
         eval_samples, teachers)
-    teacher_layers = _teacher_layers(teacher_dir, teacher_backbone)
+    given_folder = teacher not in (None, 'finetune') and Path(teacher).is_dir()  # else a recorded id names the teacher
+    if given_folder: check_teacher_task(teacher_dir, task)  # a teacher of another task is refused before anything is written
+    teacher_config = _teacher_config(teacher_dir, teacher_backbone)
+    _check_max_length(config.max_length, teacher_config, transformers.AutoConfig.from_pretrained(backbone))
+    teacher_layers = teacher_config.num_hidden_layers
     student_layers = config.student_layers or max(1, teacher_layers // 2)
     if config.method == 'pkd' and student_layers < 2:
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
     settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
-                    teacher=teacher_dir.name, backbone=backbone_name(backbone),
+                    teacher=teacher_identity(teacher_dir) if given_folder else teacher_dir.name, backbone=backbone_name(backbone),
                     max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples,
                     **({'training_args': computing} if computing else {}))
     run_name = Path('students') / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
     run_dir = Path(out_dir) / run_name
-    if (run_dir / 'fsd_result.json').is_file():
-        if not force:
-            print(f"{task.name} {config.method} seed {seed}: already finished in {run_dir}; its record is reported, "
-                  f"not trained again (force=True / --force trains it anew).", flush=True)
-            return json.loads((run_dir / 'fsd_result.json').read_text())
-        stamp = datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')
-        (run_dir / 'fsd_result.json').rename(run_dir / f'fsd_result-{stamp}.json')
-    teacher_dir = make_teacher_dir()  # only now: a finished run needs no teacher
-    clock = ElapsedTime()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
-    teacher_model = load_teacher(teacher_dir, task)
-    teacher_recorded = teacher_info(teacher_dir) or {}  # a teacher given as a plain checkout recorded nothing
-    tokenizer = load_tokenizer(backbone)
-    train, evaluation = prepare_glue(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
-    own_kinds = teacher_cache_kinds(config)
-    kinds = tuple(dict.fromkeys((*own_kinds, *cache_kinds))) if config.teacher_cache else ()
-    if kinds: train = with_cache_index(train)
-    cache = _open_teacher_cache(config, task, teacher_model, teacher_dir, train, kinds)
-    run_cache = cache if own_kinds else None
-    memory = (_memory_for(config, task, run_cache or teacher_model, teacher_dir, train, tokenizer, out_dir, teacher_seed)
-              if config.uses('g') else None)
-    transformers.set_seed(seed)
-    student = make_student(backbone, student_layers, task, config.student_init)
-    trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
-        args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
-                                 bf16=bf16, fp16=fp16, remove_unused_columns=False, **(RUN_LOGGING
-                                 | (dict(save_strategy='steps', save_steps=save_steps) if save_steps else {}) | trainer_options)),
-        train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
-        data_collator=glue_collator(tokenizer, config.padding, config.max_length),
-        compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))
-    last = get_last_checkpoint(str(run_dir)) if run_dir.is_dir() and not force else None
-    if last: print(f"{task.name} {config.method} seed {seed}: resuming from step {last.rsplit('-', 1)[-1]} of {run_dir}.", flush=True)
-    trainer.add_callback(clock.resume(last))  # the time of every part of the run, set-up included
-    label_progress(trainer, f"{task.name} {config.method} seed {seed}")
-    trainer.train(resume_from_checkpoint=last)
-    _save_student(trainer, run_dir)
-    record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
-                  teacher_dev=teacher_recorded.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
-                  teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
-                  **({'trainer_options': trainer_options} if trainer_options else {}),
-                  steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_name),
-                  model_dir=str(run_name / 'model'))  # relative to out_dir: records mean the same on every machine
-    if trainer.is_world_process_zero():
-        (run_dir / 'model' / 'README.md').write_text(student_model_card(record))
-        _write_json_atomic(run_dir / 'fsd_result.json', record)
-        for checkpoint in run_dir.glob('checkpoint-*'): shutil.rmtree(checkpoint, ignore_errors=True)
-    return record
+    def finished_record() -> dict:
+        print(f"{task.name} {config.method} seed {seed}: already finished in {run_dir}; its record is reported, "
+              f"not trained again (force=True / --force trains it anew).", flush=True)
+        return json.loads((run_dir / 'fsd_result.json').read_text())
+    if (run_dir / 'fsd_result.json').is_file() and not force: return finished_record()
+    with locked(lock_beside(run_dir), f"{task.name} {config.method} seed {seed} ({run_dir})", wait=wait):
+        if (run_dir / 'fsd_result.json').is_file():
+            if not force: return finished_record()  # finished by another process while this one waited
+            stamp = datetime.now(timezone.utc).strftime('%Y%m%dT%H%M%S')
+            (run_dir / 'fsd_result.json').rename(run_dir / f'fsd_result-{stamp}.json')
+        for written in ('fsd_result.json', 'student-memory.pt'): remove_stale_temporaries(run_dir / written)  # of a killed process
+        teacher_dir = make_teacher_dir()  # only now: a finished run needs no teacher
+        clock = ElapsedTime()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
+        teacher_model = load_teacher(teacher_dir, task)
+        teacher_recorded = teacher_info(teacher_dir) or {}  # a teacher given as a plain checkout recorded nothing
+        tokenizer = load_tokenizer(backbone)
+        train, evaluation = prepare_glue(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
+        own_kinds = teacher_cache_kinds(config)
+        kinds = tuple(dict.fromkeys((*own_kinds, *cache_kinds))) if config.teacher_cache else ()
+        if kinds: train = with_cache_index(train)
+        examples = examples_fingerprint(train) if kinds or config.uses('g') else None  # what the cache and memory are of
+        cache = _open_teacher_cache(config, task, teacher_model, teacher_dir, train, kinds, examples)
+        run_cache = cache if own_kinds else None
+        memory = (_memory_for(config, task, run_cache or teacher_model, teacher_model, train, tokenizer, out_dir, teacher_seed,
+                              examples) if config.uses('g') else None)
+        transformers.set_seed(seed)
+        student = make_student(backbone, student_layers, task, config.student_init)
+        trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
+            args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
+                                     bf16=bf16, fp16=fp16, remove_unused_columns=False, **(RUN_LOGGING
+                                     | (dict(save_strategy='steps', save_steps=save_steps) if save_steps else {}) | trainer_options)),
+            train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
+            data_collator=glue_collator(tokenizer, config.padding, config.max_length),
+            compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))
+        last = None if force else last_complete_checkpoint(run_dir)
+        if last: print(f"{task.name} {config.method} seed {seed}: resuming from step {last.rsplit('-', 1)[-1]} of {run_dir}.", flush=True)
+        trainer.add_callback(clock.resume(last))  # the time of every part of the run, set-up included
+        trainer.add_callback(CompleteCheckpoints())  # last: after the clock has written into the checkpoint
+        label_progress(trainer, f"{task.name} {config.method} seed {seed}")
+        trainer.train(resume_from_checkpoint=last)
+        _save_student(trainer, run_dir)
+        record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
+                      teacher_dev=teacher_recorded.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
+                      teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
+                      **({'trainer_options': trainer_options} if trainer_options else {}),
+                      steps=trainer.state.global_step, log_history=trainer.state.log_history, **origin, run_dir=str(run_name),
+                      model_dir=str(run_name / 'model'))  # relative to out_dir: records mean the same on every machine
+        if trainer.is_world_process_zero():
+            (run_dir / 'model' / 'README.md').write_text(student_model_card(record))
+            _write_json_atomic(run_dir / 'fsd_result.json', record)
+            for checkpoint in run_dir.glob('checkpoint-*'): shutil.rmtree(checkpoint, ignore_errors=True)
+        return record

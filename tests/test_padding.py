@@ -42,16 +42,16 @@ def setting(tmp_path_factory):
     return dict(tokenizer=tokenizer, teacher=teacher, student=student, cache=cache, batches=batches, memories=memories)
 
 
-def loss_and_gradients(s, config, rows, padding, use_cache=False, dtype=torch.float32):
+def loss_and_gradients(s, config, rows, padding, use_cache=False, dtype=torch.float32, device='cpu'):
     "Loss, terms and the gradient of every student parameter (student memory included) for one batch."
-    batch = glue_collator(s['tokenizer'], padding, MAX_LENGTH)(rows)
-    student, teacher = s['student'].to(dtype), s['teacher'].to(dtype)
+    batch = {k: v.to(device) for k, v in glue_collator(s['tokenizer'], padding, MAX_LENGTH)(rows).items()}
+    student, teacher = s['student'].to(device, dtype), s['teacher'].to(device, dtype)
     memory = s['memories'][config.global_feature] if config.uses('g') else None
     if hasattr(student, 'fsd_student_memory'): del student.fsd_student_memory
     if memory is not None:
-        memory = TeacherMemory(memory.centroids.to(dtype), memory.metadata)
+        memory = TeacherMemory(memory.centroids.to(device, dtype), memory.metadata)
         torch.manual_seed(1)
-        student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, init_std=0.1).to(dtype)
+        student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, init_std=0.1).to(device, dtype)
     loss_fn = DistillationLoss(config, teacher, memory, s['cache'] if use_cache else None)
     loss, terms, _ = loss_fn(student, batch)
     parameters = [p for p in student.parameters() if p.requires_grad]
