@@ -173,11 +173,12 @@ def _load_from_hub(task: GlueTask, splits) -> DatasetDict:
     try: loaded = datasets.load_dataset('nyu-mll/glue', task.hub_config)
     except Exception as e:
         raise FileNotFoundError(
-            f"GLUE {task.name}: no data directory given (data_dir option or FSD_GLUE_DIR environment variable), and "
+            f"GLUE {task.name}: no data directory given (--data-dir, data_dir= in Python, or $FSD_GLUE_DIR), and "
             f"the datasets hub ('nyu-mll/glue', '{task.hub_config}') could not be loaded: {type(e).__name__}: {e}. "
-            f"Provide the data: set FSD_GLUE_DIR (or pass data_dir) to a directory holding "
+            f"Provide the data: give --data-dir (or set $FSD_GLUE_DIR to) a directory holding "
             f"{task.name}/train.tsv and {'/'.join(task.dev_files.values())} as written by the GLUE download "
-            f"script (see data/README.md), or run where the hub is reachable.") from e
+            f"script, or run where the hub is reachable. Parsed files are cached in {_cache_root()} "
+            f"($FSD_CACHE_DIR/glue when set).") from e
     return datasets.DatasetDict({s: loaded[s] for s in splits})
 
 def load_glue(task: str | GlueTask, data_dir: str | Path | None = None, splits=None, cache: bool = True) -> DatasetDict:

@@ -322,7 +322,7 @@ def _time_left(expected: list[float | None]) -> str:
 def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
     "How long a recorded teacher missing from out_dir/teachers took to fine-tune: re-creating it takes up to that. 0 if it is there."
     from fsd_nb.teachers import teacher_record, teacher_folder, teacher_info
-    if teacher_info(teacher_folder(out_dir, teacher)) is not None or Path(teacher).is_dir(): return 0.
+    if teacher == 'finetune' or Path(teacher).is_dir() or teacher_info(teacher_folder(out_dir, teacher)) is not None: return 0.
     try: return teacher_record(teacher, teachers).get('train_seconds') or 0.
     except ValueError: return 0.  # not a recorded teacher ('finetune'): its time is not known before it trains
 

@@ -329,4 +329,8 @@ def fsd_report(
     print(glue_table(records, alternative=alternative))
     if any(r['method'] in ABLATIONS.values() for r in records) and any(r['method'] == 'fsd' for r in records):
         print(); print(ablation_table(records))
-    if teachers: print(); print(teacher_table(read_results(teachers, missing_ok=False), records))
+    if teachers:
+        if not Path(teachers).is_file():
+            raise FileNotFoundError(f"no teachers file {teachers}: --teachers names the file that fsd-finetune --select "
+                                    f"wrote (the repository's data/teachers.jsonl).")
+        print(); print(teacher_table(read_results(teachers), records))

@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/teachers.html.md"""
 
 # %% ../nbs/04a_teachers.ipynb #5af45633
 from __future__ import annotations
-import difflib, itertools, json, os, shutil, sys, time
+import difflib, itertools, json, logging, os, re, shutil, sys, time
 from contextlib import contextmanager
 from pathlib import Path
 import torch
@@ -108,6 +108,20 @@ class ElapsedTime(TrainerCallback):
         if state.is_world_process_zero:
             folder = Path(args.output_dir) / f"checkpoint-{state.global_step}"
             if folder.is_dir(): _write_json_atomic(folder / 'fsd_elapsed.json', dict(seconds=self.seconds, cpu_seconds=self.cpu_seconds))
+
+class _RatioStepsFilter(logging.Filter):
+    """Drops the line of transformers' resume warning that says a ratio `logging_steps` (0.05: every 5% of the steps,
+    `RUN_LOGGING`) differs from the step count the checkpoint stored: one setting in two spellings, not a mismatch.
+    Any other mismatch is still reported."""
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if 'do not match the ones in the `trainer_state.json`' not in message: return True
+        header, *lines = message.split('\n\t')
+        kept = [l for l in lines if not re.fullmatch(r'\w+_steps: 0?\.\d+ \(from args\) != \d+ \(from trainer_state\.json\)', l)]
+        record.msg, record.args = '\n\t'.join([header, *kept]), ()
+        return bool(kept)
+
+logging.getLogger('transformers.trainer_utils').addFilter(_RatioStepsFilter())
 
 class CompleteCheckpoints(TrainerCallback):
     """Marks each checkpoint complete once the `Trainer` has written it (`mark_complete`), so that a resume never picks
@@ -246,9 +260,15 @@ def parse_grid(grid: str | dict | None) -> dict:
     return parsed
 
 # %% ../nbs/04a_teachers.ipynb #3d71a974
-def teachers_file(path: str | Path | None = None) -> Path:
-    "The teachers file: `path`, else `$FSD_TEACHERS`, else `data/teachers.jsonl` in the working directory."
-    return Path(path or os.environ.get('FSD_TEACHERS') or 'data/teachers.jsonl')
+def teachers_file(path: str | Path | None = None, must_exist: bool = False) -> Path:
+    """The teachers file: `path`, else `$FSD_TEACHERS`, else `data/teachers.jsonl` in the working directory. With
+    `must_exist` (reading selections), a file named by `path` or `$FSD_TEACHERS` that is not there is an error: a typo
+    must not silently mean "no teacher selected"; the default file may be missing (away from the repository)."""
+    named = path or os.environ.get('FSD_TEACHERS')
+    if must_exist and named and not Path(named).is_file():
+        raise FileNotFoundError(f"no teachers file {named}" + ("" if path else " (from $FSD_TEACHERS)") +
+                                ": name a file that fsd-finetune --select wrote, such as the repository's data/teachers.jsonl.")
+    return Path(named or 'data/teachers.jsonl')
 
 def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
                    grid: str | dict | None = None, teachers: str | Path | None = None, seed: int = 42,
@@ -303,13 +323,13 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
 def selected_teacher(task: str | GlueTask, backbone: str | None = None, teachers: str | Path | None = None) -> dict | None:
     "The last selection record of `task` and `backbone` in the teachers file, or None."
     task, name = glue_task(task), backbone_name(backbone)
-    found = [r for r in read_results(teachers_file(teachers))
+    found = [r for r in read_results(teachers_file(teachers, must_exist=True))
              if r.get('kind') == 'selection' and r.get('task') == task.name and r.get('backbone') == name]
     return found[-1] if found else None
 
 def teacher_record(teacher: str, teachers: str | Path | None = None) -> dict:
     "The candidate record of teacher id `teacher` in the teachers file (the last one if it was recorded twice)."
-    found = [r for r in read_results(teachers_file(teachers)) if r.get('kind') == 'candidate' and r.get('id') == teacher]
+    found = [r for r in read_results(teachers_file(teachers, must_exist=True)) if r.get('kind') == 'candidate' and r.get('id') == teacher]
     if not found: raise ValueError(f"no teacher {teacher!r} in {teachers_file(teachers)}: run fsd-finetune --select first.")
     return found[-1]
 

@@ -240,11 +240,17 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
     folder = teacher_folder(out_dir, teacher_id(task, backbone, max_length, teacher_seed, teacher_max_steps, train_samples))
     finetune = partial(finetune_teacher, task, backbone, out_dir, data_dir, max_length=max_length, seed=teacher_seed,
                        max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
-    def finetune_unselected() -> Path:  # say why a run that did not ask for it gets a teacher of the default settings
-        print(f"{task.name}: no {backbone_name(backbone)} teacher is selected in {teachers_file(teachers)}, so one is fine-tuned "
-              f"with fsd_nb's default settings (3 epochs, not selected on dev). A selected teacher is stronger: give --teachers "
-              f"(or $FSD_TEACHERS) a teachers file that has one, such as the repository's data/teachers.jsonl, or run "
-              f"`fsd-finetune --task {task.hub_config} --select`.", flush=True)
+    def finetune_unselected() -> Path:  # say which teacher a run that did not ask for one gets, and why
+        trained = f"{teacher_max_steps} steps" if teacher_max_steps > 0 else "3 epochs"
+        unselected = f"{task.name}: no {backbone_name(backbone)} teacher is selected in {teachers_file(teachers)}"
+        if teacher_info(folder) is not None:
+            print(f"{unselected}; the teacher fine-tuned earlier with fsd_nb's default settings ({trained}) is reused "
+                  f"from {folder}.", flush=True)
+        else:
+            print(f"{unselected}, so one is fine-tuned with fsd_nb's default settings ({trained}, not selected on dev) into "
+                  f"{folder}. A selected teacher is stronger: name a teachers file that has one (--teachers, $FSD_TEACHERS, "
+                  f"or teachers= in Python), such as the repository's data/teachers.jsonl, or select one with "
+                  f"`fsd-finetune --task {task.hub_config} --select`.", flush=True)
         return finetune()
     return folder, teacher_seed, backbone, finetune if teacher == 'finetune' else finetune_unselected
 
@@ -298,9 +304,12 @@ def student_model_card(record: dict) -> str:
     import fsd_nb
     task, s = glue_task(record['task']), record['hyperparameters']
     packaged = s['backbone'] == PACKAGED_BACKBONE
+    # a dev score on a random subset says so, in the text and in the model-index: it is not the whole split's
+    subset = f" (a random {s['eval_samples']} of its examples, drawn with seed {s['seed']})" if s.get('eval_samples') else ''
     results = [EvalResult(task_type='text-classification', dataset_type='nyu-mll/glue', dataset_name=f"GLUE {task.name}",
-                          dataset_config=task.hub_config, dataset_split='validation', metric_type=k, metric_value=v)
+                          dataset_config=task.hub_config, dataset_split='validation' + subset, metric_type=k, metric_value=v)
                for k, v in record['dev'].items()]
+    commit = f", commit {record['git_commit']}" if record.get('git_commit') else ''  # an installed package has no checkout
     data = ModelCardData(library_name='transformers', pipeline_tag='text-classification', datasets=['nyu-mll/glue'],
                          tags=['fsd_nb', 'knowledge-distillation', record['method'], f"glue-{task.hub_config}"],
                          base_model=None if packaged or Path(s['backbone']).exists() else s['backbone'],
@@ -320,10 +329,10 @@ A {s['student_layers']}-layer BERT student for GLUE {task.name}, initialised fro
 of {backbone} and distilled from the fine-tuned teacher `{s['teacher']}` with fsd_nb's `{record['method']}` method
 ([Feature Structure Distillation with Centered Kernel Alignment in BERT Transferring](https://arxiv.org/abs/2204.08922)).
 
-- dev ({task.name} validation): {metrics(record['dev'])}
+- dev ({task.name} validation{subset}): {metrics(record['dev'])}
 - teacher dev: {metrics(record.get('teacher_dev'))}
 - training: {record.get('steps')} steps, {record.get('train_seconds')} s on {record.get('machine')}
-- made by: `{record.get('command')}` with fsd_nb {fsd_nb.__version__}, commit {record.get('git_commit')}, on {record.get('date')}
+- made by: `{record.get('command')}` with fsd_nb {fsd_nb.__version__}{commit}, on {record.get('date')}
 
 It loads with transformers alone:
 

@@ -12,6 +12,9 @@ def test_the_built_wheel_runs_outside_the_repository(tmp_path):
     (wheel,), (sdist,) = dist.glob('fsd_nb-*.whl'), dist.glob('fsd_nb-*.tar.gz')
     with tarfile.open(sdist) as archive: names = archive.getnames()
     assert any(n.endswith('/LICENSE') for n in names) and any(n.endswith('fsd_nb/train.py') for n in names), names
+    for needed in ('tests/check.sh', 'tests/ddp_worker.py', 'tests/glue_fixture/RTE/train.tsv', 'nbs/00_cka.ipynb',
+                   'configs/table2-baselines.yaml', 'data/teachers.jsonl'):  # the sdist's own tests need them (MANIFEST.in)
+        assert any(n.endswith(needed) for n in names), f"the sdist lacks {needed}"
     site = tmp_path / 'site'
     subprocess.run([sys.executable, '-m', 'pip', 'install', '--no-deps', '--no-index', '--target', str(site), str(wheel)],
                    check=True, capture_output=True, text=True)

@@ -19,7 +19,7 @@ def sweep_command(name, tiny, results, out, methods='vkd,fsd', seeds='1'):
             '--teacher_seed', '1', '--n_centroids', '4', '--memory_epochs', '2', '--results_dir', str(results),
             '--out_dir', str(out), '--backbone', str(tiny), '--data_dir', str(GLUE), '--max_steps', '6', '--save_steps', '2',
             '--train_samples', '24', '--eval_samples', '16', '--teacher_max_steps', '4', '--batch_size', '8',
-            '--max_length', '32', '--teachers', str(out / 'no-teachers.jsonl')]
+            '--max_length', '32']
 
 def outcome(results: Path) -> list:
     "What a sweep's results say, machine and time aside: each run's key, dev metrics and teacher's dev metrics, in order."
