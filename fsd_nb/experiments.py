@@ -445,7 +445,10 @@ def fsd_sweep(
         if teacher_of(task, seed) != current_teacher:
             current_teacher = teacher_of(task, seed)
             sharing = sum(teacher_of(t, s) == current_teacher for t, _, s, *_ in combos)
-            cached = f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if config.teacher_cache and kinds else ''
+            subsets = len({s for t, _, s, *_ in combos if teacher_of(t, s) == current_teacher}) if train_samples else 1
+            cached = (f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if subsets == 1 else
+                      f"; its teacher cache ({', '.join(kinds)}) is built once per seed, each seed's runs training on their "
+                      f"own {train_samples} examples, and read by those runs") if config.teacher_cache and kinds else ''
             which = f"teacher of seed {current_teacher[1]}" if chosen[task] == 'finetune' else f"teacher {chosen[task]}"
             print(f"fsd-sweep: {task} {which}: {sharing} run(s){cached}.", flush=True)
             if chosen[task] == 'finetune' and not teacher:
