@@ -146,11 +146,12 @@ def _allocated_memmap(path: Path, shape: tuple) -> np.ndarray:
     """A new float32 .npy file of `shape`, mapped for writing, with its disk space reserved first: a memory-mapped write
     to a full disk would kill the process (SIGBUS) half-way; this fails at once, with a message, instead."""
     array = np.lib.format.open_memmap(path, mode='w+', dtype=np.float32, shape=shape)
+    if not hasattr(os, 'posix_fallocate'): return array  # macOS: no reservation, as before
     size = path.stat().st_size
     fd = os.open(path, os.O_RDWR)
     try: os.posix_fallocate(fd, 0, size)
     except OSError as e:
-        if e.errno != errno.ENOSPC: raise
+        if e.errno != errno.ENOSPC: return array  # a file system that cannot reserve space (EOPNOTSUPP): write as before
         raise OSError(errno.ENOSPC, f"no room for the teacher cache: {path.parent.parent} needs {size / 2**20:.0f} MiB more "
                       f"on its disk. Free some space, or run without the cache (--no-teacher-cache; same results, slower).") from None
     finally: os.close(fd)
