@@ -216,10 +216,6 @@ def _fsd_finetune_main(): _run_command(fsd_finetune)
 def _format_metrics(metrics: dict | None) -> str:
     return ', '.join(f"{k} {v:.2f}" for k, v in (metrics or {}).items()) or 'n/a'
 
-def _teacher_folder_given(teacher: str | None) -> Path | None:
-    "The teacher's folder when a command was given one (not a recorded id, 'finetune' or nothing): the analyses read it there."
-    return Path(teacher) if teacher not in (None, 'finetune') and Path(teacher).is_dir() else None
-
 @takes_config()
 def fsd_distill(
     task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
@@ -245,13 +241,13 @@ def fsd_distill(
     if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
     config, training_args = split_options(options)
     config.validate(glue_task(task))  # before the training stack loads
-    from fsd_nb.train import distill
+    from fsd_nb.train import distill, teacher_folder_given
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                      teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
                      force=force, training_args=training_args)
     if analyses:
         from fsd_nb.evaluate import record_analyses
-        record = record_analyses(record, out_dir, data_dir, teacher_dir=_teacher_folder_given(teacher))
+        record = record_analyses(record, out_dir, data_dir, teacher_dir=teacher_folder_given(teacher))
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
           f"teacher dev {_format_metrics(record['teacher_dev'])} | {record['train_seconds']:.0f} s")
     return record
@@ -366,7 +362,7 @@ def fsd_sweep(
     """Run a grid of distillation runs, appending each finished run to a results file and skipping those already there;
     returns its path. Several sweeps may run one config at once: a run that another process is training is left for
     later (and then waited for), and each run is recorded once. With `plan`, runs none and returns the planned runs: state, task, method, seed, settings, reuse_from."""
-    from fsd_nb.train import distill, teacher_cache_kinds, check_run_options, computing_options
+    from fsd_nb.train import distill, teacher_cache_kinds, check_run_options, computing_options, teacher_folder_given
     from fsd_nb.teachers import selected_teacher, backbone_name, teachers_file, check_samples
     from fsd_nb.evaluate import record_analyses
     path = Path(results_dir) / f"{name}.jsonl"
@@ -422,7 +418,6 @@ def fsd_sweep(
     queue, deferred = list(zip(combos, configs, keys)), set()
     while queue:
         (task, method, seed, *values), config, key = queue.pop(0)
-        done |= {r.get('run_key') for r in read_results(path)}  # runs that another sweep of this file recorded meanwhile
         if key in done: skipped += 1; continue
         if key in reusable:  # the same settings, seed and teacher ran in another sweep: its record, marked as taken from there
             origin, record = reusable[key]
@@ -464,7 +459,7 @@ def fsd_sweep(
             print(f"{task} {method} seed {seed}: another process is training this run; coming back to it after the others.", flush=True)
             deferred.add(key); queue.append(((task, method, seed, *values), config, key))
             continue
-        if analyses: record = record_analyses(record, out_dir, data_dir, teacher_dir=_teacher_folder_given(chosen[task]))
+        if analyses: record = record_analyses(record, out_dir, data_dir, teacher_dir=teacher_folder_given(chosen[task]))
         if not append_result(path, dict(record, run_key=key), unless=lambda r: r.get('run_key') == key):
             print(f"{task} {method} seed {seed}: recorded in {path} by another process meanwhile; not recorded twice.", flush=True)
             done.add(key); skipped += 1

@@ -286,7 +286,6 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
         check_training_budget(max_steps, c['epochs'], c['learning_rate'])
     check_writable(path)
     known = {r['id']: r for r in read_results(path) if r.get('kind') == 'candidate'}
-    recorded = {(r['id'], r.get('git_commit')) for r in known.values()}
     finished = []
     for number, c in enumerate(candidates, 1):
         print(f"{task.name} teacher candidate {number}/{len(candidates)}: " + ', '.join(f"{k} {v:g}" for k, v in c.items()), flush=True)
@@ -301,10 +300,9 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
                                       train_samples=train_samples, eval_samples=eval_samples, keep_best=True,
                                       patience=patience, command=command, **c)
             info = teacher_info(folder)
-        if (info['id'], info.get('git_commit')) not in recorded:  # checked again under the file's lock: another selection may write it
-            append_result(path, dict(kind='candidate', **info), unless=lambda r: r.get('kind') == 'candidate'
-                          and (r.get('id'), r.get('git_commit')) == (info['id'], info.get('git_commit')))
-        recorded.add((info['id'], info.get('git_commit')))
+        # once per id and commit, checked under the file's lock: another selection may be writing the same file
+        append_result(path, {'kind': 'candidate', **info}, unless=lambda r: r.get('kind') == 'candidate'
+                      and (r.get('id'), r.get('git_commit')) == (info['id'], info.get('git_commit')))
         finished.append(info)
     metric = main_metric(task, finished[0]['metrics'])
     chosen = max(finished, key=lambda info: info['metrics'][metric])  # the first of equals

@@ -35,8 +35,9 @@ from .config import DistillationConfig, _identity, _config_hash
 
 # %% auto #0
 __all__ = ['PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB', 'RUN_LOGGING', 'gather_batch', 'teacher_cache_kinds',
-           'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'teacher_identity', 'student_model_card',
-           'check_training_args', 'computing_options', 'check_run_options', 'training_arguments_from', 'distill']
+           'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'teacher_folder_given', 'teacher_identity',
+           'student_model_card', 'check_training_args', 'computing_options', 'check_run_options',
+           'training_arguments_from', 'distill']
 
 # %% ../nbs/05_train.ipynb #66d02dd3
 def _world_size() -> int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
@@ -254,6 +255,10 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
         return finetune()
     return folder, teacher_seed, backbone, finetune if teacher == 'finetune' else finetune_unselected
 
+def teacher_folder_given(teacher: str | None) -> Path | None:
+    "The teacher's folder when a run was given one (not a recorded id, 'finetune' or nothing), else None."
+    return Path(teacher) if teacher not in (None, 'finetune') and Path(teacher).is_dir() else None
+
 def teacher_identity(teacher_dir: str | Path) -> str:
     """What names a run's teacher in its settings (and so in its identity): the id it recorded (`fsd_teacher.json`),
     else, for any other model folder, the folder's name and a fingerprint of its weights and config: two folders named
@@ -435,7 +440,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     teacher_dir, teacher_seed, teacher_backbone, make_teacher_dir = _teacher_of_run(task, teacher, backbone, out_dir,
         data_dir, config.max_length, seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples,
         eval_samples, teachers)
-    given_folder = teacher not in (None, 'finetune') and Path(teacher).is_dir()  # else a recorded id names the teacher
+    given_folder = teacher_folder_given(teacher) is not None  # else a recorded id names the teacher
     if given_folder: check_teacher_task(teacher_dir, task)  # a teacher of another task is refused before anything is written
     teacher_config = _teacher_config(teacher_dir, teacher_backbone)
     _check_max_length(config.max_length, teacher_config, transformers.AutoConfig.from_pretrained(backbone))
