@@ -156,7 +156,7 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
     from pathlib import Path
     from fsd_nb.data import glue_collator, glue_task
     from fsd_nb.models import load_teacher, load_tokenizer, make_teacher, make_student
-    from fsd_nb.train import distill, prepare_glue, teacher_cache_kinds, DistillationLoss, _open_teacher_cache, _memory_for
+    from fsd_nb.train import distill, prepare_task, teacher_cache_kinds, DistillationLoss, _open_teacher_cache, _memory_for
     from fsd_nb.teacher_cache import with_cache_index, examples_fingerprint
     from fsd_nb.memory import StudentMemory
     def measure(out: Path) -> dict:
@@ -172,7 +172,7 @@ def benchmark_distillation_run(task: str = 'mrpc', method: str = 'fsd', steps: i
         seconds = {setting: run(setting, steps) for setting in RUN_SETTINGS}  # another max_steps: a new student
         # the same batches, dropout off: defaults (dynamic, cache) against max-length padding with the mask, no cache
         tokenizer, task_ = load_tokenizer(backbone), glue_task(task)
-        train, _ = prepare_glue(task_, tokenizer, data_dir, max_length)
+        train, _ = prepare_task(task_, tokenizer, data_dir, max_length)
         train = with_cache_index(train)
         defaults = _padded_and_cached(method, max_length=max_length, batch=batch, **RUN_SETTINGS['fsd_nb']).validate(task_)
         fixed = _padded_and_cached(method, 'max_length', True, False, max_length, batch).validate(task_)

@@ -8,7 +8,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/config.html.md"""
 from __future__ import annotations
 import hashlib, json, math
 from dataclasses import dataclass
-from .data import GlueTask, check_padding
+from .data import Task, check_padding
 
 # %% auto #0
 __all__ = ['METHODS', 'BASELINES', 'STUDENT_MEMORY_INITS', 'VALID_VALUES', 'PRESETS', 'DistillationConfig']
@@ -83,7 +83,7 @@ class DistillationConfig:
     teacher_cache: bool = True    # the teacher's outputs are read from its cache; --no-teacher-cache runs the teacher (same values)
     preset: str | None = None     # start from a named preset: paper (the options given override it; see PRESETS)
 
-    def validate(self, task: GlueTask | None = None) -> 'DistillationConfig':
+    def validate(self, task: Task | None = None) -> 'DistillationConfig':
         "Raise a ValueError for an unknown method or contradictory settings; fill in task-dependent defaults."
         from fsd_nb.losses import CKA_LOSSES, FEATURE_KINDS, DISTANCE_KINDS  # the loss stack, only when a run is checked
         from fsd_nb.models import STUDENT_INITS

@@ -1,4 +1,4 @@
-"""The nine GLUE tasks: a registry, a loader for the GLUE download script's files or the hub, official metrics, and tokenisation.
+"""One task abstraction for GLUE and your own data: a registry of the nine GLUE tasks, a loader for the GLUE download script's files or the hub, metrics, and tokenisation.
 
 Docs: https://fsd-nb.github.io/fsd_nb/data.html.md"""
 
@@ -7,66 +7,96 @@ Docs: https://fsd-nb.github.io/fsd_nb/data.html.md"""
 # %% ../nbs/02_data.ipynb #657f7472
 from __future__ import annotations
 import csv, gzip, hashlib, math, os, shutil, tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['GLUE_TASKS', 'PADDING_KINDS', 'GlueTask', 'glue_task', 'read_glue_tsv', 'load_glue', 'prediction_values',
-           'glue_metrics', 'tokenize_glue', 'check_padding', 'glue_collator']
+__all__ = ['GLUE_TASKS', 'METRICS', 'PADDING_KINDS', 'Task', 'GlueFiles', 'glue_task', 'read_glue_tsv', 'load_glue', 'load_task',
+           'content_fingerprint', 'prediction_values', 'task_metrics', 'tokenize_task', 'check_padding',
+           'glue_collator']
 
 # %% ../nbs/02_data.ipynb #a2d42889
 @dataclass(frozen=True)
-class GlueTask:
-    "A GLUE task: file layout, hub columns and labels, official metrics and evaluation splits."
-    name: str                      # canonical name as in the paper, e.g. 'SST-2'
-    hub_config: str                # configuration of nyu-mll/glue, e.g. 'sst2'
-    text_columns: tuple            # one column or a sentence pair, as on the hub
-    label_names: tuple | None      # class names in label order; None for regression (STS-B)
-    metrics: tuple                 # official metrics, e.g. ('accuracy', 'f1')
-    dev_files: dict                # evaluation split -> file name, e.g. {'validation': 'dev.tsv'}
-    file_columns: tuple            # column of each text column and of the label in the tsv: header names or indices
-    has_header: bool = True
-    score_range: tuple | None = None  # regression: the scores a label may take, e.g. (0, 5) for STS-B
+class Task:
+    "A text classification or regression task: its texts, classes, metrics, and the source that loads its examples."
+    name: str                      # in records and reports, e.g. 'SST-2'
+    slug: str                      # in file and folder names, e.g. 'sst2'
+    text_columns: tuple            # one text column or a pair
+    label_names: tuple | None      # class names in class-id order; None for regression
+    metrics: tuple                 # metric names, the main one first, e.g. ('accuracy', 'f1')
+    source: object = field(repr=False, hash=False)  # loads the examples: `.eval_splits`, `.load(task, splits, data_dir, cache)`, `.command_options`, `.has_test`
+    score_range: tuple | None = None    # regression: the scores a label may take, e.g. (0, 5) for STS-B
+    fingerprint: str | None = None      # own data: SHA-1 of the examples' texts and labels (GLUE: named by its name)
 
     @property
     def num_labels(self) -> int: return 1 if self.is_regression else len(self.label_names)
     @property
     def is_regression(self) -> bool: return self.label_names is None
     @property
-    def splits(self) -> tuple: return ('train', *self.dev_files)
+    def splits(self) -> tuple: return ('train', *self.source.eval_splits)
     @property
     def main_metric(self) -> str: return self.metrics[0]
+    @property
+    def is_glue(self) -> bool: return isinstance(self.source, GlueFiles)
+    @property
+    def command_options(self) -> str: return self.source.command_options
+    @property
+    def has_test(self) -> bool: return self.source.has_test
+    @property
+    def identity(self) -> dict:
+        "What a run's settings add to say which data it ran on: nothing for GLUE (its name says it), else the fingerprint."
+        return {} if self.fingerprint is None else {'data': self.fingerprint}
+
+@dataclass(frozen=True)
+class GlueFiles:
+    "Where a GLUE task's examples come from: the GLUE download script's files (or the hub's `nyu-mll/glue`)."
+    hub_config: str                # configuration of nyu-mll/glue, e.g. 'sst2'
+    dev_files: dict                # evaluation split -> file name, e.g. {'validation': 'dev.tsv'}
+    file_columns: tuple            # column of each text column and of the label in the tsv: header names or indices
+    has_header: bool = True
+    @property
+    def eval_splits(self) -> tuple: return tuple(self.dev_files)
+    @property
+    def command_options(self) -> str: return f"--task {self.hub_config}"
+    has_test = False  # GLUE's test labels are secret: runs are scored on dev
+    def load(self, task: Task, splits, data_dir=None, cache: bool = True) -> DatasetDict: return load_glue(task, data_dir, splits, cache)
 
 # %% ../nbs/02_data.ipynb #9a26781b
+def _glue(name, hub_config, text_columns, label_names, metrics, dev_files, file_columns, has_header=True, score_range=None):
+    return Task(name, hub_config, text_columns, label_names, metrics, GlueFiles(hub_config, dev_files, file_columns, has_header),
+                score_range)
+
 _ENTAIL = ('entailment', 'not_entailment')
 _PAIR = ('sentence1', 'sentence2')
 _DEV = {'validation': 'dev.tsv'}
 GLUE_TASKS = {t.name: t for t in [
-    GlueTask('CoLA', 'cola', ('sentence',), ('unacceptable', 'acceptable'), ('mcc',), _DEV, (3, 1), has_header=False),
-    GlueTask('SST-2', 'sst2', ('sentence',), ('negative', 'positive'), ('accuracy',), _DEV, ('sentence', 'label')),
-    GlueTask('MRPC', 'mrpc', _PAIR, ('not_equivalent', 'equivalent'), ('f1', 'accuracy'), _DEV,
-             ('#1 String', '#2 String', 'Quality')),
-    GlueTask('STS-B', 'stsb', _PAIR, None, ('pearson', 'spearman'), _DEV, ('sentence1', 'sentence2', -1), score_range=(0., 5.)),
-    GlueTask('QQP', 'qqp', ('question1', 'question2'), ('not_duplicate', 'duplicate'), ('f1', 'accuracy'), _DEV,
-             ('question1', 'question2', 'is_duplicate')),
-    GlueTask('MNLI', 'mnli', ('premise', 'hypothesis'), ('entailment', 'neutral', 'contradiction'), ('accuracy',),
-             {'validation_matched': 'dev_matched.tsv', 'validation_mismatched': 'dev_mismatched.tsv'},
-             ('sentence1', 'sentence2', -1)),
-    GlueTask('QNLI', 'qnli', ('question', 'sentence'), _ENTAIL, ('accuracy',), _DEV, ('question', 'sentence', 'label')),
-    GlueTask('RTE', 'rte', _PAIR, _ENTAIL, ('accuracy',), _DEV, ('sentence1', 'sentence2', 'label')),
-    GlueTask('WNLI', 'wnli', _PAIR, ('not_entailment', 'entailment'), ('accuracy',), _DEV, ('sentence1', 'sentence2', 'label')),
+    _glue('CoLA', 'cola', ('sentence',), ('unacceptable', 'acceptable'), ('mcc',), _DEV, (3, 1), has_header=False),
+    _glue('SST-2', 'sst2', ('sentence',), ('negative', 'positive'), ('accuracy',), _DEV, ('sentence', 'label')),
+    _glue('MRPC', 'mrpc', _PAIR, ('not_equivalent', 'equivalent'), ('f1', 'accuracy'), _DEV,
+          ('#1 String', '#2 String', 'Quality')),
+    _glue('STS-B', 'stsb', _PAIR, None, ('pearson', 'spearman'), _DEV, ('sentence1', 'sentence2', -1), score_range=(0., 5.)),
+    _glue('QQP', 'qqp', ('question1', 'question2'), ('not_duplicate', 'duplicate'), ('f1', 'accuracy'), _DEV,
+          ('question1', 'question2', 'is_duplicate')),
+    _glue('MNLI', 'mnli', ('premise', 'hypothesis'), ('entailment', 'neutral', 'contradiction'), ('accuracy',),
+          {'validation_matched': 'dev_matched.tsv', 'validation_mismatched': 'dev_mismatched.tsv'},
+          ('sentence1', 'sentence2', -1)),
+    _glue('QNLI', 'qnli', ('question', 'sentence'), _ENTAIL, ('accuracy',), _DEV, ('question', 'sentence', 'label')),
+    _glue('RTE', 'rte', _PAIR, _ENTAIL, ('accuracy',), _DEV, ('sentence1', 'sentence2', 'label')),
+    _glue('WNLI', 'wnli', _PAIR, ('not_entailment', 'entailment'), ('accuracy',), _DEV, ('sentence1', 'sentence2', 'label')),
 ]}
 
 # %% ../nbs/02_data.ipynb #ed052c40
 def _normalise_task_name(name: str) -> str: return name.lower().replace('-', '').replace('_', '')
 
-def glue_task(name: str | GlueTask) -> GlueTask:
-    "The `GlueTask` for `name`, case-insensitively and with or without the dash (`sst2`, `SST-2`, `sts-b`)."
-    if isinstance(name, GlueTask): return name
+def glue_task(name: str | Task) -> Task:
+    """The GLUE `Task` named `name`, case-insensitively and with or without the dash (`sst2`, `SST-2`, `sts-b`); a
+    `Task` (GLUE's or your own data's) is returned as it is, so every function can take either."""
+    if isinstance(name, Task): return name
     for task in GLUE_TASKS.values():
-        if _normalise_task_name(name) in (_normalise_task_name(task.name), task.hub_config): return task
-    raise ValueError(f"unknown GLUE task {name!r}; the tasks are {', '.join(GLUE_TASKS)} (any case, dash optional).")
+        if _normalise_task_name(name) in (_normalise_task_name(task.name), task.slug): return task
+    raise ValueError(f"unknown GLUE task {name!r}; the tasks are {', '.join(GLUE_TASKS)} (any case, dash optional). "
+                     f"For your own data give --train-file/--validation-file or --dataset instead of --task.")
 
 # %% ../nbs/02_data.ipynb #d123267f
 def _undecodable(path: Path) -> str:
@@ -82,7 +112,7 @@ def _open_text(path: Path):
     opener = gzip.open if path.suffix == '.gz' else open
     return opener(path, 'rt', encoding='utf-8-sig', newline='')
 
-def _encode_label(task: GlueTask, raw: str, path: Path, line: int):
+def _encode_label(task: Task, raw: str, path: Path, line: int):
     try:
         if task.is_regression:
             score, (low, high) = float(raw), task.score_range or (-math.inf, math.inf)
@@ -97,22 +127,23 @@ def _encode_label(task: GlueTask, raw: str, path: Path, line: int):
     raise ValueError(f"{path}, line {line}: label {raw!r} is not {expected}.")
 
 # %% ../nbs/02_data.ipynb #5ff64837
-def read_glue_tsv(task: str | GlueTask, path: str | Path) -> dict[str, list]:
+def read_glue_tsv(task: str | Task, path: str | Path) -> dict[str, list]:
     """Columns (the hub's names, plus `label` and `idx`) of one GLUE tsv file, read without quote processing.
 
     A file that cannot be right is refused with its path, the line and what was expected: no header, no rows, a row
     with more or fewer fields than the header, bytes that are not UTF-8, a label that is not a class, a score that is
     not a finite number in its range (STS-B: 0 to 5)."""
     task, path = glue_task(task), Path(path)
+    layout = task.source
     try:
         with _open_text(path) as f:
             rows = csv.reader(f, delimiter='\t', quoting=csv.QUOTE_NONE)
-            header = next(rows, None) if task.has_header else None
-            if task.has_header and header is None: raise ValueError(f"{path} is empty: expected a header line.")
-            try: positions = [c if isinstance(c, int) else header.index(c) for c in task.file_columns]
+            header = next(rows, None) if layout.has_header else None
+            if layout.has_header and header is None: raise ValueError(f"{path} is empty: expected a header line.")
+            try: positions = [c if isinstance(c, int) else header.index(c) for c in layout.file_columns]
             except ValueError as e:
                 raise ValueError(f"{path}: the header {header} lacks a column that {task.name} needs "
-                                 f"({list(task.file_columns)}); is this the right task's file?") from e
+                                 f"({list(layout.file_columns)}); is this the right task's file?") from e
             n_fields = len(header) if header else None
             columns = {c: [] for c in (*task.text_columns, 'label')}
             for line, fields in enumerate(rows, start=2 if header else 1):
@@ -131,7 +162,7 @@ def read_glue_tsv(task: str | GlueTask, path: str | Path) -> dict[str, list]:
     return columns
 
 # %% ../nbs/02_data.ipynb #23aca13e
-def _features(task: GlueTask) -> Features:
+def _features(task: Task) -> Features:
     from datasets import ClassLabel, Features, Value
     label = Value('float32') if task.is_regression else ClassLabel(names=list(task.label_names))
     return Features({**{c: Value('string') for c in task.text_columns}, 'label': label, 'idx': Value('int32')})
@@ -148,12 +179,12 @@ def _cache_root() -> Path:
 _PARSER_VERSION = '2'  # the parser's version: a new one (stricter checks) parses the files again
 
 # %% ../nbs/02_data.ipynb #4f4d800c
-def _load_split(task: GlueTask, path: Path, cache: bool) -> Dataset:
+def _load_split(task: Task, path: Path, cache: bool) -> Dataset:
     "One split from `path`, through the Arrow cache keyed by the file's path, size and modification time."
     import datasets
     stat = path.stat()
     key = hashlib.sha1(f"{_PARSER_VERSION}|{task.name}|{path.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode()).hexdigest()
-    cached = _cache_root() / f"{task.hub_config}-{path.name.split('.')[0]}-{key[:16]}"
+    cached = _cache_root() / f"{task.slug}-{path.name.split('.')[0]}-{key[:16]}"
     if cache and cached.is_dir():
         try: return datasets.load_from_disk(str(cached))
         except Exception: shutil.rmtree(cached, ignore_errors=True)  # unreadable cache: parse again
@@ -168,23 +199,24 @@ def _load_split(task: GlueTask, path: Path, cache: bool) -> Dataset:
     return dataset
 
 # %% ../nbs/02_data.ipynb #8be5e31f
-def _load_from_hub(task: GlueTask, splits) -> DatasetDict:
+def _load_from_hub(task: Task, splits) -> DatasetDict:
     import datasets
-    try: loaded = datasets.load_dataset('nyu-mll/glue', task.hub_config)
+    try: loaded = datasets.load_dataset('nyu-mll/glue', task.slug)
     except Exception as e:
         raise FileNotFoundError(
             f"GLUE {task.name}: no data directory given (--data-dir, data_dir= in Python, or $FSD_GLUE_DIR), and "
-            f"the datasets hub ('nyu-mll/glue', '{task.hub_config}') could not be loaded: {type(e).__name__}: {e}. "
+            f"the datasets hub ('nyu-mll/glue', '{task.slug}') could not be loaded: {type(e).__name__}: {e}. "
             f"Provide the data: give --data-dir (or set $FSD_GLUE_DIR to) a directory holding "
-            f"{task.name}/train.tsv and {'/'.join(task.dev_files.values())} as written by the GLUE download "
+            f"{task.name}/train.tsv and {'/'.join(task.source.dev_files.values())} as written by the GLUE download "
             f"script, or run where the hub is reachable. Parsed files are cached in {_cache_root()} "
             f"($FSD_CACHE_DIR/glue when set).") from e
     return datasets.DatasetDict({s: loaded[s] for s in splits})
 
-def load_glue(task: str | GlueTask, data_dir: str | Path | None = None, splits=None, cache: bool = True) -> DatasetDict:
+def load_glue(task: str | Task, data_dir: str | Path | None = None, splits=None, cache: bool = True) -> DatasetDict:
     "A GLUE task as a `DatasetDict` with the hub's splits, columns and labels, from `data_dir`, `$FSD_GLUE_DIR` or the hub."
     from datasets import DatasetDict
     task = glue_task(task)
+    if not task.is_glue: raise ValueError(f"{task.name} is not a GLUE task: load it with load_task.")
     splits = tuple(splits or task.splits)
     unknown = [s for s in splits if s not in task.splits]
     if unknown: raise ValueError(f"{task.name} has no split {unknown}; its splits are {list(task.splits)}.")
@@ -194,15 +226,32 @@ def load_glue(task: str | GlueTask, data_dir: str | Path | None = None, splits=N
     if not task_dir.is_dir():
         raise FileNotFoundError(f"no directory {task_dir}: the GLUE directory {data_dir} should contain one folder per "
                                 f"task ({', '.join(GLUE_TASKS)}) as written by the GLUE download script.")
-    files = dict(train='train.tsv', **task.dev_files)
+    files = dict(train='train.tsv', **task.source.dev_files)
     return DatasetDict({s: _load_split(task, _find_split_file(task_dir, files[s]), cache) for s in splits})
+
+# %% ../nbs/02_data.ipynb #b8c24a40
+def load_task(task: str | Task, data_dir: str | Path | None = None, splits=None, cache: bool = True) -> DatasetDict:
+    "A task's splits (default: `task.splits`) as a `DatasetDict` of its text column(s), `label` and `idx`, from its source."
+    task = glue_task(task)
+    return task.source.load(task, tuple(splits or task.splits), data_dir, cache)
+
+def content_fingerprint(data: DatasetDict, task: str | Task) -> str:
+    "SHA-1 of the examples of every split of `data`: their texts (in `task.text_columns` order) and labels, whatever the columns are called."
+    task, digest = glue_task(task), hashlib.sha1()
+    for split in sorted(data):
+        digest.update(f"[{split}]".encode())
+        columns = [data[split][c] for c in task.text_columns]
+        labels = data[split]['label'] if 'label' in data[split].column_names else [None] * data[split].num_rows
+        for *texts, label in zip(*columns, labels):
+            digest.update(('\x1f'.join(texts) + f"\x1e{label if label is None or task.is_regression else int(label)}\x1d").encode())
+    return digest.hexdigest()
 
 # %% ../nbs/02_data.ipynb #f953c3a1
 def _as_numpy(x) -> np.ndarray:
     if hasattr(x, 'detach'): x = x.detach().cpu().float().numpy()
     return np.asarray(x)
 
-def prediction_values(task: str | GlueTask, predictions) -> np.ndarray:
+def prediction_values(task: str | Task, predictions) -> np.ndarray:
     "Class ids (the arg-max of logits) or, for regression, scores, as a NumPy vector."
     predictions = _as_numpy(predictions)
     if glue_task(task).is_regression: return predictions.reshape(len(predictions), -1)[:, 0]
@@ -212,8 +261,12 @@ def _correlation(correlate, x, y) -> float:
     "A correlation coefficient, 0 when either side is constant: scipy's is undefined (NaN) there, and a metric is never NaN."
     return 0. if np.ptp(x) == 0 or np.ptp(y) == 0 else correlate(x, y)[0]
 
-def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
-    "The task's official GLUE metrics in percent: mcc (CoLA), accuracy, f1 (MRPC, QQP), pearson/spearman (STS-B)."
+METRICS = ('accuracy', 'f1', 'f1_macro', 'mcc', 'pearson', 'spearman')
+
+def task_metrics(task: str | Task, predictions, labels) -> dict[str, float]:
+    """The task's metrics in percent, the main one first: GLUE's official ones (mcc for CoLA, accuracy, f1 for MRPC
+    and QQP, pearson/spearman for STS-B), or any of `METRICS`: `f1` is the F1 of class 1 (binary tasks), `f1_macro`
+    the mean F1 of all classes (multi-class tasks)."""
     from scipy.stats import pearsonr, spearmanr
     from sklearn.metrics import accuracy_score, f1_score, matthews_corrcoef
     task = glue_task(task)
@@ -223,20 +276,23 @@ def glue_metrics(task: str | GlueTask, predictions, labels) -> dict[str, float]:
     compute = dict(mcc=lambda: matthews_corrcoef(labels, predictions),
                    accuracy=lambda: accuracy_score(labels, predictions),
                    f1=lambda: f1_score(labels, predictions, zero_division=0),
+                   f1_macro=lambda: f1_score(labels, predictions, average='macro', zero_division=0),
                    pearson=lambda: _correlation(pearsonr, predictions, labels),
                    spearman=lambda: _correlation(spearmanr, predictions, labels))
     return {m: float(100 * compute[m]()) for m in task.metrics}
 
 # %% ../nbs/02_data.ipynb #d391f656
-def tokenize_glue(dataset: DatasetDict | Dataset, tokenizer, task: str | GlueTask, max_length: int = 128,
+def tokenize_task(dataset: DatasetDict | Dataset, tokenizer, task: str | Task, max_length: int = 128,
                   num_proc: int | None = None):
-    "Tokenise the task's text column(s) with truncation to `max_length`; keep `labels` and `idx`."
+    "Tokenise the task's text column(s) with truncation to `max_length`; keep `labels` (if labelled) and `idx`."
     task = glue_task(task)
     def encode(batch):
         return tokenizer(*(batch[c] for c in task.text_columns), truncation=True, max_length=max_length)
     encoded = dataset.map(encode, batched=True, num_proc=num_proc, remove_columns=list(task.text_columns),
                           desc=f"tokenising {task.name}")
-    return encoded.rename_column('label', 'labels')
+    columns = encoded.column_names
+    labelled = 'label' in (columns if isinstance(columns, list) else next(iter(columns.values())))
+    return encoded.rename_column('label', 'labels') if labelled else encoded  # a test split may have no labels
 
 PADDING_KINDS = ('dynamic', 'max_length')
 

@@ -19,11 +19,12 @@ from sklearn.metrics import precision_recall_fscore_support
 from transformers import TrainerCallback
 from .cka import gram, linear_cka_from_grams
 from torch.utils.data import DataLoader
-from .data import GlueTask, glue_task, prediction_values, glue_collator
+from .data import Task, glue_task, prediction_values, glue_collator
+from .own_data import task_of_record
 from .memory import StudentMemory, TeacherMemory
 from .models import default_backbone, make_student, make_teacher, load_teacher, load_tokenizer
 from .records import _write_json_atomic, under, locked, lock_beside, remove_stale_temporaries
-from .teachers import prepare_glue, teacher_folder
+from .teachers import prepare_task, teacher_folder
 from .config import DistillationConfig
 from .train import DistillationLoss
 from .losses import sequence_features
@@ -35,7 +36,7 @@ __all__ = ['RD_REDUCTIONS', 'RD_KINDS', 'restoration_rate', 'predictions', 'cka_
            'record_analyses', 'round_times', 'median_times', 'cost_table']
 
 # %% ../nbs/06_evaluate.ipynb #5002c432
-def restoration_rate(teacher_preds, student_preds, task: str | GlueTask = 'rte') -> dict[str, float]:
+def restoration_rate(teacher_preds, student_preds, task: str | Task = 'rte') -> dict[str, float]:
     """Precision, recall and F1 (%) of the student's predictions against the teacher's (class ids, logits or scores), and
     their agreement: the share (%) of examples where the student predicts the teacher's class. A score with nothing to
     count (no predicted or no true positives) is 0, as scikit-learn's `zero_division=0`: a metric is never NaN."""
@@ -149,23 +150,24 @@ def plot_relation_differences(log_history: list[dict], axes=None, label: str | N
     return axes
 
 # %% ../nbs/06_evaluate.ipynb #8fe7a941
-def _compact(task: GlueTask, logits) -> str | list[float]:
+def _compact(task: Task, logits) -> str | list[float]:
     "Predictions in little space: class ids as one string of digits, regression scores rounded to 4 decimals."
     values = prediction_values(task, logits)
     return [round(float(v), 4) for v in values] if task.is_regression else ''.join(str(int(v)) for v in values)
 
 def run_analyses(record: dict, out_dir: str | Path, data_dir=None, batch_size: int | None = None, heatmap_batches: int = 10,
-                 teacher_dir: str | Path | None = None) -> dict:
+                 teacher_dir: str | Path | None = None, task: Task | None = None) -> dict:
     """Predictions, restoration, CKA heat map, relation differences and seconds per step of a finished run, on its dev
     set (mini-batches of the run's size). `teacher_dir`: the teacher's folder when the run was given one, else the
-    recorded teacher under `out_dir`."""
-    task, settings, out_dir = glue_task(record['task']), record['hyperparameters'], Path(out_dir)
+    recorded teacher under `out_dir`. `task`: the run's task when the caller has it, else made again from the record
+    (`task_of_record`: your own data is read again and checked by its fingerprint)."""
+    task, settings, out_dir = task or task_of_record(record), record['hyperparameters'], Path(out_dir)
     batch_size = batch_size or settings['batch_size']
     model_dir = under(out_dir, record['model_dir'], "the record's model_dir")
     teacher_dir = teacher_dir or teacher_folder(out_dir, settings['teacher'])
     teacher, student = load_teacher(teacher_dir, task), load_teacher(model_dir, task)
     tokenizer = load_tokenizer(model_dir)
-    _, dev = prepare_glue(task, tokenizer, data_dir, settings['max_length'], settings.get('train_samples'),
+    _, dev = prepare_task(task, tokenizer, data_dir, settings['max_length'], settings.get('train_samples'),
                           settings.get('eval_samples'), settings['seed'])  # the run's own dev rows
     if isinstance(dev, dict): dev = next(iter(dev.values()))  # MNLI: the matched dev set
     collate = lambda padding: glue_collator(tokenizer, padding, settings['max_length'])

@@ -11,13 +11,14 @@ from pathlib import Path
 import yaml
 from fastcore.docments import docments
 from fastcore.script import anno_parser
-from .data import glue_task
+from .data import Task, glue_task
+from .own_data import data_options, task_from_options
 from .records import read_results, append_result, check_writable, portable_command, Busy
 from .config import METHODS, DistillationConfig, _identity
 from .report import fsd_report
 
 # %% auto #0
-__all__ = ['read_config', 'command_arguments', 'command_parser', 'config_options', 'takes_config', 'split_options',
+__all__ = ['read_config', 'command_arguments', 'command_parser', 'config_options', 'takes_config', 'takes_data', 'split_options',
            'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/08_experiments.ipynb #3e712011
@@ -99,6 +100,12 @@ def command_arguments(func, argv: list[str], parser: argparse.ArgumentParser | N
             close = difflib.get_close_matches(name, list(actions), n=1)
             raise ValueError(f"{path}: unknown key {name!r}" + (f"; did you mean {close[0]!r}?" if close else
                              f"; the keys are the options of {parser.prog}" + (" and of TrainingArguments." if _takes_training_args(func) else ".")))
+    if getattr(func, 'takes_data', False):  # your own data's options make its Task here, where the command enters
+        data = {name: args.pop(name) for name in data_options() if name in args}
+        target = 'tasks' if 'tasks' in args else 'task'
+        named = args.get(target) if target == 'task' or target in typed or target in file_values else None
+        task = task_from_options(named, **data)
+        if task is not named: args[target] = task
     if hasattr(func, 'config_grid'):  # the config options not given are left to the preset or the defaults
         for name in {f.name for f in dataclasses.fields(DistillationConfig)} & set(args) - typed - set(file_values): del args[name]
     if rest:
@@ -125,9 +132,12 @@ def command_parser(func):
     '(default: True)', which for a `--no-` flag would read as its opposite."""
     parser = anno_parser(func, prog=func.__name__.replace('_', '-'))
     if hasattr(func, 'config_grid'): _add_config_options(parser, func.config_grid)
-    if _takes_training_args(func):  # the commands that run experiments
-        parser.add_argument('--config', metavar='FILE', help="a YAML or JSON file of options (keys: the option names, and "
-                            "TrainingArguments options); options typed on the command line override it")
+    if getattr(func, 'takes_data', False): _add_data_options(parser)
+    training = _takes_training_args(func)  # the commands that run experiments
+    if training or getattr(func, 'takes_data', False):
+        parser.add_argument('--config', metavar='FILE', help="a YAML or JSON file of options (keys: the option names"
+                            + (", and TrainingArguments options" if training else "") + "); options typed on the command line override it")
+    if training:
         parser.epilog = ("Any option of transformers' TrainingArguments is accepted too, e.g. --report_to tensorboard "
                          "--logging_steps 10 --gradient_accumulation_steps 2. " + (parser.epilog or ''))
     for action in parser._actions:
@@ -168,6 +178,20 @@ def _add_config_options(parser: argparse.ArgumentParser, grid: bool):
             parser.add_argument(f"--{dashed}", dest=name, type=str if option['listed'] else option['type'], default=default,
                                 metavar=f"({kind})", help=option['help'] + ('' if default is None else f" (default: {default})"))
 
+def takes_data(func):
+    "Mark a command that takes your own data's options (`data_options`) in place of a GLUE `--task`: `command_arguments` makes the `Task`."
+    func.takes_data = True
+    return func
+
+def _add_data_options(parser: argparse.ArgumentParser):
+    "Add `data_options()` to `parser`, as one group of options."
+    group = parser.add_argument_group('your own data (instead of --task)')
+    for name, option in data_options().items():
+        dashed, default = name.replace('_', '-'), option['default']
+        if option['type'] is bool: group.add_argument(f"--{dashed}", dest=name, default=default, action='store_true', help=option['help'])
+        else: group.add_argument(f"--{dashed}", dest=name, default=default, metavar=f"({option['type'].__name__})",
+                                 help=option['help'] + ('' if default is None else f" (default: {default})"))
+
 def split_options(options: dict) -> tuple[DistillationConfig, dict]:
     "A command's `**options` as the `DistillationConfig` they give (over the preset they name, if any) and the rest: TrainingArguments options."
     fields = {f.name for f in dataclasses.fields(DistillationConfig)}
@@ -176,8 +200,9 @@ def split_options(options: dict) -> tuple[DistillationConfig, dict]:
     return config, {k: v for k, v in options.items() if k not in fields}
 
 # %% ../nbs/08_experiments.ipynb #e9ad2cc2
+@takes_data
 def fsd_finetune(
-    task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
+    task: str = None,  # GLUE task, e.g. rte, sst2, MNLI (or your own data: see below)
     backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
     data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
     out_dir: str = 'runs',  # where teachers, memories and students are written
@@ -195,8 +220,8 @@ def fsd_finetune(
     warmup_ratio: float = 0.1,  # with --select: share of the steps warming the learning rate up
     patience: int = 2,  # with --select: stop a candidate after this many epochs without improvement on dev
 ):
-    "Fine-tune a GLUE teacher and print its dev metrics; with --select, choose the best of a grid of teachers."
-    if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
+    "Fine-tune a teacher on a GLUE task or your own data and print its dev metrics; with --select, choose the best of a grid of teachers."
+    if task is None: raise ValueError("name a GLUE task with --task (e.g. --task rte), or give your own data: --train-file and --validation-file, or --dataset.")
     from fsd_nb.teachers import finetune_teacher, select_teacher, teacher_folder, teacher_info
     if select:
         selection = select_teacher(task, backbone, out_dir, data_dir, grid, teachers, seed, batch_size, max_length,
@@ -216,9 +241,10 @@ def _fsd_finetune_main(): _run_command(fsd_finetune)
 def _format_metrics(metrics: dict | None) -> str:
     return ', '.join(f"{k} {v:.2f}" for k, v in (metrics or {}).items()) or 'n/a'
 
+@takes_data
 @takes_config()
 def fsd_distill(
-    task: str = None,  # GLUE task (required), e.g. rte, sst2, MNLI
+    task: str = None,  # GLUE task, e.g. rte, sst2, MNLI (or your own data: see below)
     seed: int = 42,  # random seed
     teacher: str = None,  # teacher directory or id (default: the task's selected teacher, else fine-tune one; 'finetune' forces that)
     teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
@@ -234,17 +260,18 @@ def fsd_distill(
     fp16: bool = False,  # train in float16 mixed precision (CUDA)
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
     force: bool = False,  # train a finished run anew into a new record (default: report it)
+    teacher_predictions: bool = False,  # with a test split: write the teacher's test predictions too
     analyses: bool = True,  # record the run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
     **options,  # every DistillationConfig field (--method fsd --beta 30 ...) and any transformers TrainingArguments option
 ):
-    "Distil a GLUE teacher into a student with a method and print the student's dev metrics next to the teacher's."
-    if task is None: raise ValueError("name the GLUE task with --task, e.g. --task rte.")
+    "Distil a teacher into a student on a GLUE task or your own data with a method and print the student's dev metrics next to the teacher's."
+    if task is None: raise ValueError("name a GLUE task with --task (e.g. --task rte), or give your own data: --train-file and --validation-file, or --dataset.")
     config, training_args = split_options(options)
     config.validate(glue_task(task))  # before the training stack loads
     from fsd_nb.train import distill, teacher_folder_given
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                      teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
-                     force=force, training_args=training_args)
+                     force=force, training_args=training_args, teacher_predictions=teacher_predictions)
     if analyses:
         from fsd_nb.evaluate import record_analyses
         record = record_analyses(record, out_dir, data_dir, teacher_dir=teacher_folder_given(teacher))
@@ -255,8 +282,8 @@ def fsd_distill(
 def _fsd_distill_main(): _run_command(fsd_distill)
 
 # %% ../nbs/08_experiments.ipynb #a6df589e
-def run_key(task: str, method: str, seed: int, settings: dict) -> str:
-    "What identifies a run in a results file: task, method, seed and every requested setting."
+def run_key(task: str | Task, method: str, seed: int, settings: dict) -> str:
+    "What identifies a run in a results file: task, method, seed and every requested setting (your own data's fingerprint among them)."
     return json.dumps(dict(settings, task=glue_task(task).name, method=method, seed=seed), sort_keys=True, default=str)
 
 # %% ../nbs/08_experiments.ipynb #e8a2478d
@@ -334,10 +361,11 @@ def _reusable_runs(reuse: str | None, results_dir: str | Path, name: str) -> dic
             if r.get('run_key') and 'reused_from' not in r: reusable.setdefault(r['run_key'], (other_path.name, r))
     return reusable
 
+@takes_data
 @takes_config(grid=True)
 def fsd_sweep(
     name: str,  # results go to <results_dir>/<name>.jsonl
-    tasks: str = 'rte',  # comma-separated GLUE tasks
+    tasks: str = 'rte',  # comma-separated GLUE tasks (or your own data: see below)
     methods: str = 'vkd,fsd',  # comma-separated methods
     seeds: str = '1,2,3',  # comma-separated seeds
     budget_min: float = None,  # stop before a run that would end after this many minutes
@@ -354,6 +382,7 @@ def fsd_sweep(
     teacher_seed: int = None,  # when fine-tuning: one teacher (and memory) of this seed for every run; default: one per seed
     save_steps: int = None,  # save a checkpoint every this many steps instead of after each epoch
     method_settings: str = None,  # settings of some methods only, over the sweep's, as JSON: '{"vkd": {"alpha": 0.9}}' (in a config file, a mapping)
+    teacher_predictions: bool = False,  # with a test split: write the teacher's test predictions too
     analyses: bool = True,  # record each run's analyses on dev (predictions, restoration, CKA heat map, relation differences); --no-analyses skips them
     plan: bool = False,  # list the sweep's runs, each marked done, reuse or left, run none and return them
     reuse: str = None,  # comma-separated results files (names in results_dir) whose runs of identical settings this sweep takes instead of training them again
@@ -371,12 +400,12 @@ def fsd_sweep(
     fixed = {k: v for k, v in options.items() if k not in listed}  # the flags, the preset and TrainingArguments options
     own = _method_settings(method_settings, listed)  # a method's own values replace the grid's
     trainer_options = split_options(fixed)[1]
-    tasks, methods, seeds = ([glue_task(t).name for t in _values(tasks, option='tasks')], _values(methods, option='methods'),
-                             _values(seeds, int, 'seeds'))
+    task_of = {t.name: t for t in ([tasks] if isinstance(tasks, Task) else map(glue_task, _values(tasks, option='tasks')))}
+    tasks, methods, seeds = list(task_of), _values(methods, option='methods'), _values(seeds, int, 'seeds')
     def config_of(task, method, values):
-        return split_options(dict(fixed, method=method, **dict(zip(grid, values), **own.get(method, {}))))[0].validate(glue_task(task))
+        return split_options(dict(fixed, method=method, **dict(zip(grid, values), **own.get(method, {}))))[0].validate(task_of[task])
     # Runs that share a teacher run one after another, the first building the teacher cache for all of them.
-    chosen = {task: teacher or (selected_teacher(task, backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
+    chosen = {task: teacher or (selected_teacher(task_of[task], backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
     teacher_of = lambda task, seed: ((task, seed if teacher_seed is None else teacher_seed) if chosen[task] == 'finetune'
                                      else (task, chosen[task]))
     combos = sorted(itertools.product(tasks, methods, seeds, *grid.values()),
@@ -391,7 +420,7 @@ def fsd_sweep(
     shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
                   eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed,
                   **({'training_args': computing} if computing else {}))
-    keys = [run_key(task, method, seed, _identity(dict(dataclasses.asdict(config), **shared, teacher=chosen[task])))
+    keys = [run_key(task_of[task], method, seed, _identity(dict(dataclasses.asdict(config), **shared, **task_of[task].identity, teacher=chosen[task])))
             for (task, method, seed, *_), config in zip(combos, configs)]
     if plan:
         means, elsewhere = _mean_seconds(recorded), _results_means(results_dir, path)
@@ -451,10 +480,10 @@ def fsd_sweep(
                       f"default settings, not selected on dev; --teachers names a file that has one, fsd-finetune --select makes one.")
         began = time.time()
         try:
-            record = distill(task, config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
+            record = distill(task_of[task], config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                              teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
                              cache_kinds=kinds, teachers=teachers, save_steps=save_steps,
-                             training_args=trainer_options, wait=key in deferred)
+                             training_args=trainer_options, wait=key in deferred, teacher_predictions=teacher_predictions)
         except Busy:  # another sweep trains this very run: do the others first, then wait for it
             print(f"{task} {method} seed {seed}: another process is training this run; coming back to it after the others.", flush=True)
             deferred.add(key); queue.append(((task, method, seed, *values), config, key))

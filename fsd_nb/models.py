@@ -13,7 +13,8 @@ import torch
 from torch import Tensor, nn
 import transformers
 from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassification, AutoTokenizer
-from .data import GlueTask, glue_task
+from .data import Task, glue_task, _normalise_task_name
+from .own_data import align_classes
 
 # %% auto #0
 __all__ = ['STUDENT_INITS', 'default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'check_teacher_task',
@@ -63,19 +64,19 @@ def make_tiny_backbone(dest: str | Path, num_layers: int = 4, hidden_size: int =
     return str(dest)
 
 # %% ../nbs/03_models.ipynb #c5c25eaf
-def _task_config(task: GlueTask) -> dict:
+def _task_config(task: Task) -> dict:
     labels = ['score'] if task.is_regression else list(task.label_names)
     return dict(num_labels=task.num_labels,
                 problem_type='regression' if task.is_regression else 'single_label_classification',
                 id2label=dict(enumerate(labels)), label2id={l: i for i, l in enumerate(labels)})
 
-def _configure_for_task(config, task: GlueTask):
+def _configure_for_task(config, task: Task):
     "Set the task's head size and labels on `config`, and record the task (saved with the checkpoint as `fsd_task`)."
     for key, value in _task_config(task).items(): setattr(config, key, value)
     config.fsd_task = task.name
     return config
 
-def make_teacher(task: str | GlueTask, backbone: str | None = None) -> nn.Module:
+def make_teacher(task: str | Task, backbone: str | None = None) -> nn.Module:
     "A sequence-classification model on `backbone` (default: the packaged MiniLM) with a new head for `task`."
     task, backbone = glue_task(task), str(backbone or default_backbone())
     config = _configure_for_task(_load_config(backbone, 'teacher backbone'), task)
@@ -83,17 +84,21 @@ def make_teacher(task: str | GlueTask, backbone: str | None = None) -> nn.Module
         return AutoModelForSequenceClassification.from_pretrained(backbone, config=config, ignore_mismatched_sizes=True)
 
 # %% ../nbs/03_models.ipynb #625982e8
-def check_teacher_task(path: str | Path, task: str | GlueTask):
-    "Refuse (ValueError) a teacher checkpoint at `path` that was fine-tuned for another task, reading its config only."
+def check_teacher_task(path: str | Path, task: str | Task) -> Task:
+    """`task` as the teacher checkpoint at `path` sees it, reading its config only: a GLUE task as it is, your own
+    data's with its classes in the teacher's order (`align_classes`). A checkpoint of another task is a ValueError."""
     task = glue_task(task)
     config = _load_config(path, f'{task.name} teacher')
+    if not task.is_glue: return align_classes(task, config.num_labels, config.id2label)
     trained_for = getattr(config, 'fsd_task', None)
-    if trained_for and glue_task(trained_for) != task or config.num_labels != task.num_labels:
+    if trained_for and _normalise_task_name(trained_for) not in (_normalise_task_name(task.name), task.slug) \
+            or config.num_labels != task.num_labels:
         raise ValueError(f"the checkpoint at {str(path)!r} was fine-tuned for {trained_for or 'an unknown task'} with "
                          f"{config.num_labels} output(s), not for {task.name} ({task.num_labels}). Fine-tune a "
-                         f"{task.name} teacher (fsd-finetune --task {task.hub_config}) or pass the right checkpoint.")
+                         f"{task.name} teacher (fsd-finetune {task.command_options}) or pass the right checkpoint.")
+    return task
 
-def load_teacher(path: str | Path, task: str | GlueTask) -> nn.Module:
+def load_teacher(path: str | Path, task: str | Task) -> nn.Module:
     "A fine-tuned teacher for `task` from `path`, frozen and in eval mode; refuses a checkpoint of another task."
     check_teacher_task(path, task)
     with _quiet_transformers(): teacher = AutoModelForSequenceClassification.from_pretrained(str(path))
@@ -112,7 +117,7 @@ def student_layer_indices(available: int, num_layers: int, init: str = 'spread')
     if init == 'first': return list(range(1, num_layers + 1))
     return [-(-j * available // num_layers) for j in range(1, num_layers + 1)]  # ceil(j·L/k): the k-th is layer L
 
-def make_student(backbone: str | None, num_layers: int, task: str | GlueTask, init: str = 'spread') -> nn.Module:
+def make_student(backbone: str | None, num_layers: int, task: str | Task, init: str = 'spread') -> nn.Module:
     "A student of `num_layers` layers of `backbone` (see `student_layer_indices`; embeddings and pooler included) with a new `task` head."
     task, backbone = glue_task(task), str(backbone or default_backbone())
     layers = student_layer_indices(_load_config(backbone, 'student backbone').num_hidden_layers, num_layers, init)

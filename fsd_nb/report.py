@@ -84,9 +84,13 @@ def seeds_needed(difference: float, spread: float, alpha: float = 0.05, power: f
     return enough
 
 # %% ../nbs/07_report.ipynb #80397164
+def _main_metric(record: dict) -> str:
+    "A record's main metric: GLUE's for its task, or the one your own data's record names first."
+    return record['data']['metrics'][0] if record.get('data') else glue_task(record['task']).main_metric
+
 def _main_score(record: dict) -> float:
-    task, dev = glue_task(record['task']), record['dev']
-    return dev[next(k for k in dev if k.endswith(task.main_metric) and not k.startswith('mismatched'))]
+    dev, metric = record['dev'], _main_metric(record)
+    return dev[next(k for k in dev if k.endswith(metric) and not k.startswith('mismatched'))]
 
 # settings that follow the seed within one variant, and teacher_cache, which changes speed, never results
 _PER_RUN = ('method', 'seed', 'teacher_seed', 'teacher', 'teacher_cache')
@@ -126,8 +130,10 @@ def run_setting(record: dict, key: str):
 def _method_of(label: str) -> str: return label.split(' (')[0]
 
 def _in_glue_order(tasks) -> list[str]:
-    "`tasks` in GLUE's order (CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI), whatever order the records came in."
-    return sorted(tasks, key=lambda t: list(GLUE_TASKS).index(glue_task(t).name))
+    """`tasks` in GLUE's order (CoLA, SST-2, MRPC, STS-B, QQP, MNLI, QNLI, RTE, WNLI), whatever order the records came
+    in; tasks of your own data follow, by name."""
+    glue = {name: i for i, name in enumerate(GLUE_TASKS)}
+    return sorted(tasks, key=lambda t: (glue.get(t, len(glue)), t))
 
 def _cell(text: str) -> str:
     "`text` for a Markdown table cell: a `|`, as in the label `fsd (cka_loss=-log|cka|)`, would end the cell."
@@ -167,7 +173,8 @@ def glue_table(records: list[dict], fsd_method: str = 'fsd', alternative: str = 
     tasks = _in_glue_order(table)
     methods = sorted({m for t in tasks for m in table[t]}, key=lambda m: (list(METHODS).index(_method_of(m)), m))
     best = {t: max(table[t], key=lambda m: np.mean(table[t][m])) for t in tasks if len(table[t]) > 1}  # one method: no contest
-    header = '| method | ' + ' | '.join(f"{t} ({glue_task(t).main_metric})" for t in tasks) + ' |'
+    metric = {r['task']: _main_metric(r) for r in records}
+    header = '| method | ' + ' | '.join(f"{t} ({metric[t]})" for t in tasks) + ' |'
     lines = [header, '|' + '---|' * (len(tasks) + 1)]
     most = {t: max(map(len, table[t].values())) for t in tasks}
     seeds = lambda t, m: f" ({len(table[t][m])} seed{'s' * (len(table[t][m]) > 1)})" if len(table[t][m]) < most[t] else ''

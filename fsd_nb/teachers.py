@@ -13,27 +13,29 @@ import torch
 import transformers
 from transformers import EarlyStoppingCallback, Trainer, TrainerCallback, TrainingArguments
 from transformers.trainer_callback import ProgressCallback
-from .data import GlueTask, glue_task, load_glue, tokenize_glue, glue_collator, glue_metrics
+from .data import Task, glue_task, load_task, tokenize_task, glue_collator, task_metrics, prediction_values
+from .own_data import task_description, task_of_record
 from .models import default_backbone, load_tokenizer, make_teacher
-from .records import (_write_json_atomic, read_results, append_result, check_writable, provenance, portable_command,
+from .records import (write_atomically, _write_json_atomic, read_results, append_result, check_writable, provenance, portable_command,
                             locked, lock_beside, mark_complete, last_complete_checkpoint, under,
                             remove_stale_temporaries)
 
 # %% auto #0
-__all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'prepare_glue', 'check_training_budget',
-           'check_samples', 'backbone_name', 'resolve_backbone', 'main_metric', 'ElapsedTime', 'CompleteCheckpoints',
-           'LabelledProgress', 'label_progress', 'teacher_id', 'teacher_folder', 'teacher_info', 'finetune_teacher',
-           'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher', 'teacher_record', 'teacher_directory']
+__all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'prepare_task', 'check_training_budget',
+           'check_samples', 'backbone_name', 'resolve_backbone', 'write_test_predictions', 'main_metric', 'ElapsedTime',
+           'CompleteCheckpoints', 'LabelledProgress', 'label_progress', 'teacher_id', 'teacher_folder', 'teacher_info',
+           'finetune_teacher', 'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher', 'teacher_record',
+           'teacher_directory']
 
 # %% ../nbs/04a_teachers.ipynb #5e1cfa45
-def prepare_glue(task: str | GlueTask, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
+def prepare_task(task: str | Task, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
                  eval_samples: int | None = None, seed: int = 0):
     "Tokenised (train, eval) datasets of a task; eval is a dict of datasets for MNLI's two dev sets."
     task = glue_task(task)
-    data = load_glue(task, data_dir)
+    data = load_task(task, data_dir)
     def subset(ds, n): return ds if not n or n >= len(ds) else ds.shuffle(seed=seed).select(range(n))
     data = data.__class__({s: subset(ds, train_samples if s == 'train' else eval_samples) for s, ds in data.items()})
-    encoded = tokenize_glue(data, tokenizer, task, max_length=max_length).remove_columns('idx')
+    encoded = tokenize_task(data, tokenizer, task, max_length=max_length).remove_columns('idx')
     dev = [s for s in task.splits if s != 'train']
     evaluation = encoded[dev[0]] if len(dev) == 1 else {s.replace('validation_', ''): encoded[s] for s in dev}
     return encoded['train'], evaluation
@@ -76,13 +78,30 @@ def _training_arguments(out_dir, seed, epochs, batch_size, learning_rate, max_st
                              per_device_train_batch_size=batch_size, per_device_eval_batch_size=max(batch_size, 64),
                              learning_rate=learning_rate, max_steps=max_steps, **options)
 
-def _evaluate(trainer, task: GlueTask) -> dict:
+def _evaluate(trainer, task: Task) -> dict:
     "Dev metrics of the trainer's model, without the `eval_` prefixes (MNLI: `matched_accuracy`, ...)."
     metrics = trainer.evaluate()
     keep = {k[5:]: v for k, v in metrics.items() if k.startswith('eval_') and any(m in k for m in task.metrics)}
     return {k: round(v, 4) for k, v in keep.items()}
 
-def main_metric(task: str | GlueTask, metrics: dict | None = None) -> str:
+def write_test_predictions(trainer: Trainer, task: Task, tokenizer, path: str | Path, max_length: int = 128,
+                           padding: str = 'dynamic') -> dict:
+    """Write the predictions of the trainer's model on the task's test split to `path`, a TSV in GLUE's submission
+    format (`index`, `prediction`: the class name, or the score); returns the test metrics when the split is labelled, else {}."""
+    test = tokenize_task(load_task(task, splits=['test'])['test'], tokenizer, task, max_length=max_length)
+    index = test['idx']
+    collator = trainer.data_collator
+    trainer.data_collator = glue_collator(tokenizer, padding, max_length)
+    try: output = trainer.predict(test.remove_columns('idx'), metric_key_prefix='test')
+    finally: trainer.data_collator = collator
+    values = prediction_values(task, output.predictions)
+    shown = [f"{v:.6g}" for v in values] if task.is_regression else [task.label_names[int(v)] for v in values]
+    if trainer.is_world_process_zero():
+        write_atomically(Path(path), lambda staging: Path(staging).write_text(
+            'index\tprediction\n' + ''.join(f"{i}\t{p}\n" for i, p in zip(index, shown)), encoding='utf-8'))
+    return {k[5:]: round(v, 4) for k, v in (output.metrics or {}).items() if k[5:] in task.metrics}
+
+def main_metric(task: str | Task, metrics: dict | None = None) -> str:
     "The name of the task's main metric in `metrics` (MNLI: `matched_accuracy`)."
     task = glue_task(task)
     if metrics is None or task.main_metric in metrics: return task.main_metric
@@ -153,10 +172,10 @@ def _epoch_metrics(log_history, task) -> list[dict]:
             for log in log_history if any(k.startswith('eval_') and k.endswith('loss') for k in log)]
 
 # %% ../nbs/04a_teachers.ipynb #709b3610
-def teacher_id(task: str | GlueTask, backbone: str | None = None, max_length: int = 128, seed: int = 42,
+def teacher_id(task: str | Task, backbone: str | None = None, max_length: int = 128, seed: int = 42,
                max_steps: int = -1, train_samples: int | None = None, selection: dict | None = None) -> str:
     "A teacher's id, also its directory name: task, backbone, length, seed, and the selection settings if any."
-    tag = f"{glue_task(task).hub_config}-{_backbone_tag(str(backbone or default_backbone()))}-len{max_length}-seed{seed}"
+    tag = f"{glue_task(task).slug}-{_backbone_tag(str(backbone or default_backbone()))}-len{max_length}-seed{seed}"
     if selection:
         tag += (f"-lr{selection['learning_rate']:g}-ep{selection['epochs']:g}-bs{selection['batch_size']}"
                 f"-wu{selection['warmup_ratio']:g}-wd{selection['weight_decay']:g}-best-p{selection['patience']}")
@@ -171,7 +190,12 @@ def teacher_info(folder: str | Path) -> dict | None:
     path = Path(folder) / 'fsd_teacher.json'
     return json.loads(path.read_text()) if path.is_file() else None
 
-def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
+def _data_of(task: Task) -> dict:
+    "A record's `data` entry: your own data's `task_description`; nothing for GLUE, whose records stay as they were."
+    description = task_description(task)
+    return {'data': description} if description else {}
+
+def finetune_teacher(task: str | Task, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
                      epochs: float = 3., batch_size: int = 32, learning_rate: float | None = None, max_length: int = 128,
                      seed: int = 42, max_steps: int = -1, train_samples: int | None = None,
                      eval_samples: int | None = None, warmup_ratio: float = 0., weight_decay: float = 0.,
@@ -196,7 +220,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
         record_command = portable_command(command)
         transformers.set_seed(seed)
         tokenizer = load_tokenizer(backbone)
-        train, evaluation = prepare_glue(task, tokenizer, data_dir, max_length, train_samples, eval_samples, seed)
+        train, evaluation = prepare_task(task, tokenizer, data_dir, max_length, train_samples, eval_samples, seed)
         model = make_teacher(task, backbone)
         best_metric = f"{next(iter(evaluation))}_{task.main_metric}" if isinstance(evaluation, dict) else task.main_metric
         best = dict(load_best_model_at_end=True, metric_for_best_model=best_metric, greater_is_better=True) if keep_best else {}
@@ -210,7 +234,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
         stop = [EarlyStoppingCallback(patience)] if patience else []
         trainer = Trainer(model=model, args=args, train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
                           data_collator=glue_collator(tokenizer, 'dynamic'), callbacks=[clock, *stop, *callbacks],
-                          compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids))
+                          compute_metrics=lambda p: task_metrics(task, p.predictions, p.label_ids))
         trainer.add_callback(CompleteCheckpoints())  # last: after ElapsedTime has written into the checkpoint
         label_progress(trainer, f"{task.name} teacher, lr {learning_rate:g}")
         trainer.train(resume_from_checkpoint=last)
@@ -219,7 +243,7 @@ def finetune_teacher(task: str | GlueTask, backbone: str | None = None, out_dir:
         trainer.save_model(str(teacher_dir))
         best_epoch = (max(per_epoch, key=lambda m: m[main_metric(task, m)])['epoch'] if keep_best and per_epoch
                       else per_epoch[-1]['epoch'] if per_epoch else None)
-        info = dict(id=teacher_dir.name, task=task.name, backbone=backbone_name(backbone), metrics=metrics,
+        info = dict(id=teacher_dir.name, task=task.name, **_data_of(task), backbone=backbone_name(backbone), metrics=metrics,
                     epochs_dev=per_epoch, best_epoch=best_epoch, steps=trainer.state.global_step, train_seconds=clock.seconds,
                     train_cpu_seconds=clock.cpu_seconds,
                     settings=dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
@@ -270,7 +294,7 @@ def teachers_file(path: str | Path | None = None, must_exist: bool = False) -> P
                                 ": name a file that fsd-finetune --select wrote, such as the repository's data/teachers.jsonl.")
     return Path(named or 'data/teachers.jsonl')
 
-def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
+def select_teacher(task: str | Task, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
                    grid: str | dict | None = None, teachers: str | Path | None = None, seed: int = 42,
                    batch_size: int = 32, max_length: int = 128, warmup_ratio: float = 0.1, weight_decay: float = 0.,
                    patience: int | None = 2, max_steps: int = -1, train_samples: int | None = None,
@@ -306,7 +330,7 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
         finished.append(info)
     metric = main_metric(task, finished[0]['metrics'])
     chosen = max(finished, key=lambda info: info['metrics'][metric])  # the first of equals
-    selection = dict(kind='selection', task=task.name, backbone=backbone_name(backbone), teacher=chosen['id'],
+    selection = dict(kind='selection', task=task.name, **_data_of(task), backbone=backbone_name(backbone), teacher=chosen['id'],
                      metric=metric, dev=chosen['metrics'], grid={k: list(v) for k, v in grid.items()},
                      candidates={info['id']: info['metrics'][metric] for info in finished}, **provenance(command))
     same = lambda r: r.get('kind') == 'selection' and all(r.get(k) == selection[k] for k in ('task', 'backbone', 'teacher', 'candidates'))
@@ -318,11 +342,12 @@ def select_teacher(task: str | GlueTask, backbone: str | None = None, out_dir: s
     return selection
 
 # %% ../nbs/04a_teachers.ipynb #d59baf95
-def selected_teacher(task: str | GlueTask, backbone: str | None = None, teachers: str | Path | None = None) -> dict | None:
-    "The last selection record of `task` and `backbone` in the teachers file, or None."
+def selected_teacher(task: str | Task, backbone: str | None = None, teachers: str | Path | None = None) -> dict | None:
+    "The last selection record of `task` (your own data: of the same content) and `backbone` in the teachers file, or None."
     task, name = glue_task(task), backbone_name(backbone)
     found = [r for r in read_results(teachers_file(teachers, must_exist=True))
-             if r.get('kind') == 'selection' and r.get('task') == task.name and r.get('backbone') == name]
+             if r.get('kind') == 'selection' and r.get('task') == task.name and r.get('backbone') == name
+             and (r.get('data') or {}).get('fingerprint') == task.fingerprint]  # your own data: the same examples
     return found[-1] if found else None
 
 def teacher_record(teacher: str, teachers: str | Path | None = None) -> dict:
@@ -349,7 +374,7 @@ def teacher_directory(teacher: str, out_dir: str | Path = 'runs', data_dir=None,
           f"fine-tuning took {record.get('train_seconds', float('nan')):.0f} s). A copy elsewhere is used by giving the "
           f"--out-dir that holds teachers/{teacher}.", flush=True)
     with _torch_threads(record.get('torch_threads')):
-        folder = finetune_teacher(record['task'], resolve_backbone(record['backbone']), out_dir, data_dir,
+        folder = finetune_teacher(task_of_record(record), resolve_backbone(record['backbone']), out_dir, data_dir,
             s['epochs'], s['batch_size'], s['learning_rate'], s['max_length'], s['seed'], s['max_steps'],
             s['train_samples'], s['eval_samples'], s.get('warmup_ratio', 0.), s.get('weight_decay', 0.),
             s.get('keep_best', False), s.get('patience'))

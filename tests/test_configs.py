@@ -17,6 +17,13 @@ def test_config_reads_as_a_sweep(path):
     assert all(m in METHODS for m in args['methods'].split(','))
     assert [glue_task(t) for t in args['tasks'].split(',')] and all(int(s) for s in args['seeds'].split(','))
 
+@pytest.mark.parametrize('path', CONFIGS, ids=lambda p: p.name)
+def test_every_config_plans_its_committed_runs_as_done(path, monkeypatch, capsys):
+    "The committed records stay valid as the code changes: each run of every config is found in its results file."
+    monkeypatch.chdir(path.parents[1])  # the repository root: data/results and data/teachers.jsonl
+    runs = fsd_sweep(**command_arguments(fsd_sweep, ['--config', str(path), '--plan']))
+    assert runs and [r for r in runs if r['state'] != 'done'] == []
+
 REPRODUCE = Path(__file__).resolve().parents[1] / 'configs' / 'reproduce.sh'
 
 STAND_IN = """#!{python}

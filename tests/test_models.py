@@ -3,7 +3,7 @@ import os
 from pathlib import Path
 import pytest, torch
 from transformers import AutoModel
-from fsd_nb.data import glue_collator, load_glue, tokenize_glue
+from fsd_nb.data import glue_collator, load_glue, tokenize_task
 from fsd_nb.models import default_backbone, load_tokenizer, make_student, make_teacher, run_model, student_layer_indices
 
 SHARED_GLUE = Path(__file__).resolve().parents[2] / 'shared' / 'glue'  # the development checkout's real GLUE
@@ -12,7 +12,7 @@ GLUE = Path(os.environ.get('FSD_GLUE_DIR') or (SHARED_GLUE if SHARED_GLUE.is_dir
 @pytest.mark.skipif(not (GLUE / 'RTE').is_dir(), reason=f"GLUE files not found at {GLUE}")
 def test_minilm_teacher_and_three_layer_student_on_rte():
     tokenizer = load_tokenizer()
-    rows = tokenize_glue(load_glue('rte', GLUE, splits=['validation'])['validation'].select(range(4)), tokenizer, 'rte')
+    rows = tokenize_task(load_glue('rte', GLUE, splits=['validation'])['validation'].select(range(4)), tokenizer, 'rte')
     batch = glue_collator(tokenizer, 'max_length')([{k: r[k] for k in r if k != 'idx'} for r in rows])
     teacher, student = make_teacher('rte').eval(), make_student(default_backbone(), 3, 'rte').eval()
     kept = student_layer_indices(6, 3)  # layers 2, 4 and 6 of the packaged MiniLM-L6

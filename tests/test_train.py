@@ -6,7 +6,7 @@ from transformers import TrainerCallback
 from fsd_nb.models import make_tiny_backbone, load_tokenizer, make_student, load_teacher
 from fsd_nb.config import METHODS, DistillationConfig
 from fsd_nb.records import read_results
-from fsd_nb.teachers import finetune_teacher, prepare_glue, _training_arguments
+from fsd_nb.teachers import finetune_teacher, prepare_task, _training_arguments
 from fsd_nb.train import DistillationTrainer, distill
 from fsd_nb.data import glue_collator
 
@@ -48,7 +48,7 @@ class StopAt(TrainerCallback):
 def test_interrupted_training_resumes_to_the_same_result(setup):
     root, tiny, teacher_dir = setup
     tokenizer = load_tokenizer(tiny)
-    train, evaluation = prepare_glue('rte', tokenizer, GLUE, 32, 32, 16, seed=0)
+    train, evaluation = prepare_task('rte', tokenizer, GLUE, 32, 32, 16, seed=0)
     config = DistillationConfig(method='fsd_il', batch_size=8, max_length=32, learning_rate=1e-3)
 
     def trainer(out, callbacks=()):
@@ -111,7 +111,7 @@ def test_every_structure_runs_under_bf16_autocast(setup):
     from fsd_nb.train import DistillationLoss
     root, tiny, teacher_dir = setup
     tokenizer = load_tokenizer(tiny)
-    train, _ = prepare_glue('rte', tokenizer, GLUE, 32, 16, 16, seed=0)
+    train, _ = prepare_task('rte', tokenizer, GLUE, 32, 16, 16, seed=0)
     batch = glue_collator(tokenizer, 'max_length', 32)([train[i] for i in range(8)])
     teacher = load_teacher(teacher_dir, 'rte')
     memory = build_teacher_memory(teacher, [batch], 4, epochs=1, progress=False)
