@@ -203,7 +203,7 @@ def split_options(options: dict) -> tuple[DistillationConfig, dict]:
 @takes_data
 def fsd_finetune(
     task: str = None,  # GLUE task, e.g. rte, sst2, MNLI (or your own data: see below)
-    backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
+    backbone: str = None,  # transformers encoder name or path: BERT, RoBERTa, XLM-R, ELECTRA, DeBERTa-v2, DistilBERT, ALBERT, MPNet, ModernBERT (default: the packaged MiniLM-L6-H384)
     data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
     out_dir: str = 'runs',  # where teachers, memories and students are written
     epochs: float = 3.,  # training epochs (paper: 3)
@@ -248,7 +248,7 @@ def fsd_distill(
     seed: int = 42,  # random seed
     teacher: str = None,  # teacher directory or id (default: the task's selected teacher, else fine-tune one; 'finetune' forces that)
     teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
-    backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
+    backbone: str = None,  # transformers encoder name or path: BERT, RoBERTa, XLM-R, ELECTRA, DeBERTa-v2, DistilBERT, ALBERT, MPNet, ModernBERT (default: the packaged MiniLM-L6-H384)
     data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
     out_dir: str = 'runs',  # where teachers, memories and students are written
     max_steps: int = -1,  # stop after this many steps (-1: the epochs)
@@ -370,7 +370,7 @@ def fsd_sweep(
     seeds: str = '1,2,3',  # comma-separated seeds
     budget_min: float = None,  # stop before a run that would end after this many minutes
     results_dir: str = 'data/results',  # directory of the results files
-    backbone: str = None,  # transformers BERT name or path (default: the packaged MiniLM-L6-H384)
+    backbone: str = None,  # transformers encoder name or path: BERT, RoBERTa, XLM-R, ELECTRA, DeBERTa-v2, DistilBERT, ALBERT, MPNet, ModernBERT (default: the packaged MiniLM-L6-H384)
     data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
     out_dir: str = 'runs',  # where teachers, memories and students are written
     max_steps: int = -1,  # stop each run after this many steps (-1: the epochs)

@@ -1,4 +1,4 @@
-"""BERT teachers and students built as the paper builds them, and one call that returns every output a loss needs.
+"""Teachers and students built as the paper builds them, for BERT and every family of `fsd_nb.families`, and one call that returns every output a loss needs.
 
 Docs: https://fsd-nb.github.io/fsd_nb/models.html.md"""
 
@@ -15,6 +15,7 @@ import transformers
 from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 from .data import Task, glue_task, _normalise_task_name
 from .own_data import align_classes
+from .families import model_family, keep_layers, attention_projections
 
 # %% auto #0
 __all__ = ['STUDENT_INITS', 'default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'check_teacher_task',
@@ -52,14 +53,17 @@ def load_tokenizer(backbone: str | None = None):
 
 # %% ../nbs/03_models.ipynb #e0a779d0
 def make_tiny_backbone(dest: str | Path, num_layers: int = 4, hidden_size: int = 32, num_heads: int = 4,
-                       intermediate_size: int = 64, seed: int = 0) -> str:
-    "Write a randomly initialised BERT of the given size, with the default tokenizer, to `dest`; return its path."
+                       intermediate_size: int = 64, seed: int = 0, family: str = 'bert') -> str:
+    """Write a randomly initialised encoder of the given size and `family` (a `model_type` of `FAMILIES`: 'bert',
+    'roberta', 'deberta-v2', ...), with the default tokenizer, to `dest`; return its path."""
     tokenizer = load_tokenizer()
-    config = transformers.BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=hidden_size, num_hidden_layers=num_layers,
-                                     num_attention_heads=num_heads, intermediate_size=intermediate_size,
-                                     max_position_embeddings=512)
+    ids = dict(pad_token_id=tokenizer.pad_token_id, cls_token_id=tokenizer.cls_token_id, sep_token_id=tokenizer.sep_token_id,
+               bos_token_id=tokenizer.cls_token_id, eos_token_id=tokenizer.sep_token_id)
+    config = AutoConfig.for_model(family, vocab_size=tokenizer.vocab_size, hidden_size=hidden_size, num_hidden_layers=num_layers,
+                                  num_attention_heads=num_heads, intermediate_size=intermediate_size, max_position_embeddings=512, **ids)
+    model_family(config)  # a family fsd_nb knows
     torch.manual_seed(seed)
-    transformers.BertModel(config).save_pretrained(dest)
+    AutoModel.from_config(config).save_pretrained(dest)
     tokenizer.save_pretrained(dest)
     return str(dest)
 
@@ -118,15 +122,23 @@ def student_layer_indices(available: int, num_layers: int, init: str = 'spread')
     return [-(-j * available // num_layers) for j in range(1, num_layers + 1)]  # ceil(j·L/k): the k-th is layer L
 
 def make_student(backbone: str | None, num_layers: int, task: str | Task, init: str = 'spread') -> nn.Module:
-    "A student of `num_layers` layers of `backbone` (see `student_layer_indices`; embeddings and pooler included) with a new `task` head."
+    """A student of `num_layers` layers of `backbone` (see `student_layer_indices`; embeddings and pooler included) with
+    a new `task` head, for every family of `FAMILIES`. An ALBERT's layers all share one layer's weights: its student
+    is that shared layer applied `num_layers` times (`init` changes nothing there)."""
     task, backbone = glue_task(task), str(backbone or default_backbone())
-    layers = student_layer_indices(_load_config(backbone, 'student backbone').num_hidden_layers, num_layers, init)
-    config = _configure_for_task(_load_config(backbone, 'student backbone', num_hidden_layers=num_layers), task)
+    full = _load_config(backbone, 'student backbone')
+    layers, family = student_layer_indices(full.num_hidden_layers, num_layers, init), model_family(full)
+    if family.first_layer_differs and layers[0] != 1:
+        raise ValueError(f"{family.first_layer_differs}: a {full.model_type} student must start with it. Use student_init='first' "
+                         f"(--student-init first); 'spread' starts with layer {layers[0]}.")
+    per_layer = {k: [v[i - 1] for i in layers] for k in ('layer_types',)  # ModernBERT: each layer's attention kind
+                 if isinstance(v := getattr(full, k, None), list) and len(v) == full.num_hidden_layers}
+    config = _configure_for_task(_load_config(backbone, 'student backbone', num_hidden_layers=num_layers, **per_layer), task)
     student = AutoModelForSequenceClassification.from_config(config)
     with _quiet_transformers(): encoder = AutoModel.from_pretrained(backbone, num_hidden_layers=layers[-1])
-    encoder.encoder.layer = nn.ModuleList(encoder.encoder.layer[i - 1] for i in layers)  # numbered 0..k-1, as the student's
+    keep_layers(encoder, layers)
     missing, unexpected = student.base_model.load_state_dict(encoder.state_dict(), strict=False)
-    if unexpected or any('pooler' not in k for k in missing):
+    if any('pooler' not in k for k in (*missing, *unexpected)):  # RoBERTa's classifier pools itself: the backbone's pooler is unused
         raise ValueError(f"the backbone {backbone!r} does not fit a {config.model_type} student: missing {missing}, "
                          f"unexpected {unexpected}.")
     return student
@@ -157,12 +169,6 @@ class ModelOutputs:
         return torch.stack([self.hidden_states[l][:, 0] for l in layers])
 
 # %% ../nbs/03_models.ipynb #f4db5099
-def _self_attention(model: nn.Module) -> nn.Module:
-    try: return model.base_model.encoder.layer[-1].attention.self
-    except AttributeError as e:
-        raise TypeError(f"{type(model).__name__} is not a BERT-style encoder (base_model.encoder.layer[i].attention.self); "
-                        f"attention and value transfer (MiniLM) supports BERT models.") from e
-
 def _split_heads(x: Tensor, num_heads: int) -> Tensor:
     B, W, _ = x.shape
     return x.view(B, W, num_heads, -1).transpose(1, 2)
@@ -179,14 +185,13 @@ def attention_from(queries: Tensor, keys: Tensor, num_heads: int, attention_mask
 def run_model(model: nn.Module, batch: dict, attention: bool = False) -> ModelOutputs:
     "Run `model` on `batch` (input_ids, attention_mask, ..., optional labels); return `ModelOutputs`."
     device = next(model.parameters()).device
-    inputs = {k: v.to(device) for k, v in batch.items() if k in ('input_ids', 'attention_mask', 'token_type_ids', 'labels')}
-    captured, handles = {}, []
     core = getattr(model, 'module', model)  # the model inside a DistributedDataParallel wrapper
-    if attention:
-        layer = _self_attention(core)
-        for name in ('query', 'key', 'value'):
-            handles.append(getattr(layer, name).register_forward_hook(
-                lambda module, args, out, name=name: captured.__setitem__(name, out)))
+    takes = ('input_ids', 'attention_mask', 'labels', *(('token_type_ids',) if model_family(core.config).token_type_ids else ()))
+    inputs = {k: v.to(device) for k, v in batch.items() if k in takes}
+    captured, handles = {}, []
+    if attention:  # the last layer's projections (a shared ALBERT layer's last call overwrites its earlier ones)
+        for name, projection in zip(('query', 'key', 'value'), attention_projections(core)):
+            handles.append(projection.register_forward_hook(lambda module, args, out, name=name: captured.__setitem__(name, out)))
     try: out = model(**inputs, output_hidden_states=True)
     finally:
         for h in handles: h.remove()

@@ -19,6 +19,7 @@ import transformers
 from transformers import Trainer, TrainingArguments
 from transformers.modeling_outputs import SequenceClassifierOutput
 from .data import Task, glue_task, glue_collator, task_metrics
+from .families import check_attention_transfer
 from .models import default_backbone, load_tokenizer, load_teacher, check_teacher_task, make_student, run_model, pkd_layer_map
 from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features
 from .records import (write_atomically, _write_json_atomic, provenance, locked, lock_beside, last_complete_checkpoint,
@@ -464,7 +465,9 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
     given_folder = teacher_folder_given(teacher) is not None  # else a recorded id names the teacher
     if given_folder: task = check_teacher_task(teacher_dir, task)  # refused if of another task, before anything is written; own data: in its class order
     teacher_config = _teacher_config(teacher_dir, teacher_backbone)
-    _check_max_length(config.max_length, teacher_config, transformers.AutoConfig.from_pretrained(backbone))
+    student_config = transformers.AutoConfig.from_pretrained(backbone)
+    _check_max_length(config.max_length, teacher_config, student_config)
+    if config.method == 'minilm': check_attention_transfer(teacher_config, student_config)  # before anything trains
     teacher_layers = teacher_config.num_hidden_layers
     student_layers = config.student_layers or max(1, teacher_layers // 2)
     if config.method == 'pkd' and student_layers < 2:

@@ -1,0 +1,98 @@
+"""Every model family of `fsd_nb.families.FAMILIES`, as tiny random models built from configs (no download): a student
+holds exactly its backbone's chosen layers; every method runs a training step with finite losses and gradients (MiniLM
+refused where the family's attention is not softmax(QK^T/sqrt d)); MiniLM's recomputed attention is the family's own;
+dynamic and max-length padding give the same losses and gradients for fsd and minilm."""
+import pytest
+import torch
+from transformers import AutoModel, AutoModelForSequenceClassification
+from fsd_nb.data import glue_collator
+from fsd_nb.families import FAMILIES, model_family
+from fsd_nb.memory import StudentMemory, build_teacher_memory
+from fsd_nb.models import load_tokenizer, make_student, make_teacher, make_tiny_backbone, run_model
+from fsd_nb.config import METHODS, DistillationConfig
+from fsd_nb.train import DistillationLoss
+
+MAX_LENGTH = 20
+TEXTS = [("a", None), ("the cat sat on the mat and looked at the dog for a long while", "it was tired of waiting"),
+         ("a dog barked", "loudly at night"), ("one two three four five", None), ("rain", "again and again")]
+
+@pytest.fixture(scope='module', params=list(FAMILIES))
+def family(request, tmp_path_factory):
+    model_type = request.param
+    backbone = make_tiny_backbone(tmp_path_factory.mktemp(model_type), family=model_type)
+    tokenizer = load_tokenizer(backbone)
+    rows = [dict(tokenizer(a, b, truncation=True, max_length=MAX_LENGTH), labels=i % 2) for i, (a, b) in enumerate(TEXTS)]
+    torch.manual_seed(0)
+    teacher = make_teacher('rte', backbone).eval()
+    init = 'first' if FAMILIES[model_type].first_layer_differs else 'spread'
+    student = make_student(make_tiny_backbone(tmp_path_factory.mktemp(model_type + '-student'), family=model_type, seed=1), 2, 'rte', init).eval()
+    memory = build_teacher_memory(teacher, [glue_collator(tokenizer, 'max_length', MAX_LENGTH)(rows)], 2, epochs=1,
+                                  mask_padding=True, progress=False)
+    return dict(model_type=model_type, backbone=backbone, tokenizer=tokenizer, rows=rows, teacher=teacher, student=student, memory=memory)
+
+def step(f, method, padding='dynamic'):
+    "The loss, terms and student gradient of one batch."
+    config = DistillationConfig(method=method, teacher_cache=False)
+    student, memory = f['student'], f['memory'] if config.uses('g') else None
+    if hasattr(student, 'fsd_student_memory'): del student.fsd_student_memory
+    if memory is not None:
+        torch.manual_seed(1)
+        student.fsd_student_memory = StudentMemory.matching(memory, student.config.hidden_size, init_std=0.1)
+    batch = glue_collator(f['tokenizer'], padding, MAX_LENGTH)(f['rows'])
+    loss, terms, _ = DistillationLoss(config, f['teacher'], memory, None)(student, batch)
+    parameters = [p for p in student.parameters() if p.requires_grad]
+    grads = torch.autograd.grad(loss, parameters, allow_unused=True)
+    return loss.detach(), terms, torch.cat([(g if g is not None else torch.zeros_like(p)).flatten() for g, p in zip(grads, parameters)])
+
+def test_student_holds_its_backbones_chosen_layers(family):
+    backbone = AutoModel.from_pretrained(family['backbone']).state_dict()
+    shared, fixed_first = FAMILIES[family['model_type']].shared_layers, FAMILIES[family['model_type']].first_layer_differs
+    if fixed_first:
+        with pytest.raises(ValueError, match="student_init='first'"): make_student(family['backbone'], 2, 'rte', init='spread')
+    student = make_student(family['backbone'], 2, 'rte', init='first' if fixed_first else 'spread').base_model.state_dict()
+    layer_of = {0: 1, 1: 2} if fixed_first else {0: 2, 1: 4}  # spread: layers 2 and 4 of 4
+    for name, value in student.items():
+        if 'pooler' in name or name.startswith('classifier'): continue
+        source = name
+        if not shared:
+            for student_layer, backbone_layer in layer_of.items():
+                for prefix in ('layer.', 'layers.'):
+                    if f"{prefix}{student_layer}." in name:
+                        source = name.replace(f"{prefix}{student_layer}.", f"{prefix}{backbone_layer - 1}.")
+                        break
+                if source != name: break
+        assert torch.equal(value, backbone[source]), name
+
+@pytest.mark.parametrize('method', list(METHODS))
+def test_every_method_trains_on_every_family(family, method):
+    if method == 'minilm' and FAMILIES[family['model_type']].attention_differs:
+        with pytest.raises(ValueError, match='refuses rather than approximate'): step(family, method)
+        return
+    loss, terms, gradient = step(family, method)
+    assert torch.isfinite(loss) and all(torch.isfinite(v).all() for v in terms.values()) and torch.isfinite(gradient).all()
+    assert gradient.abs().sum() > 0
+
+def test_minilm_attention_is_the_familys_own(family):
+    if FAMILIES[family['model_type']].attention_differs: pytest.skip("MiniLM is refused on this family")
+    eager = AutoModelForSequenceClassification.from_pretrained(family['backbone'], attn_implementation='eager').eval()
+    batch = glue_collator(family['tokenizer'], 'dynamic', MAX_LENGTH)([{k: v for k, v in r.items() if k != 'labels'} for r in family['rows']])
+    with torch.no_grad():
+        ours = run_model(eager, batch, attention=True).attention
+        inputs = {k: v for k, v in batch.items() if k != 'token_type_ids' or model_family(eager.config).token_type_ids}
+        theirs = eager(**inputs, output_attentions=True).attentions[-1]
+    mask = batch['attention_mask'].bool()[:, None, :, None] & batch['attention_mask'].bool()[:, None, None, :]
+    torch.testing.assert_close(ours[mask.expand_as(ours)], theirs[mask.expand_as(theirs)], rtol=1e-5, atol=1e-6)
+
+@pytest.mark.parametrize('method', ['fsd', 'minilm'])
+def test_dynamic_padding_changes_nothing_on_every_family(family, method):
+    if method == 'minilm' and FAMILIES[family['model_type']].attention_differs: pytest.skip("MiniLM is refused on this family")
+    (a, ta, ga), (b, tb, gb) = step(family, method, 'dynamic'), step(family, method, 'max_length')
+    torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+    torch.testing.assert_close(ga, gb, rtol=1e-3, atol=1e-6)
+
+def test_minilm_where_it_cannot_be_exact_is_refused_before_anything_is_written(tmp_path):
+    from fsd_nb.train import distill
+    backbone = make_tiny_backbone(tmp_path / 'deberta', family='deberta-v2')
+    with pytest.raises(ValueError, match='DeBERTa adds disentangled relative-position terms'):
+        distill('rte', DistillationConfig(method='minilm'), backbone=backbone, teacher='finetune', out_dir=tmp_path / 'runs', max_steps=1)
+    assert not (tmp_path / 'runs').exists()
