@@ -248,6 +248,7 @@ def fsd_distill(
     seed: int = 42,  # random seed
     teacher: str = None,  # teacher directory or id (default: the task's selected teacher, else fine-tune one; 'finetune' forces that)
     teachers: str = None,  # teachers file of selected teachers (default: $FSD_TEACHERS, else data/teachers.jsonl)
+    student_backbone: str = None,  # start the student from this checkpoint (another depth, width or family; default: layers of --backbone)
     backbone: str = None,  # transformers encoder name or path: BERT, RoBERTa, XLM-R, ELECTRA, DeBERTa-v2, DistilBERT, ALBERT, MPNet, ModernBERT (default: the packaged MiniLM-L6-H384)
     data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
     out_dir: str = 'runs',  # where teachers, memories and students are written
@@ -271,7 +272,8 @@ def fsd_distill(
     from fsd_nb.train import distill, teacher_folder_given
     record = distill(task, config, seed, teacher, backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                      teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
-                     force=force, training_args=training_args, teacher_predictions=teacher_predictions)
+                     force=force, training_args=training_args, teacher_predictions=teacher_predictions,
+                     student_backbone=student_backbone)
     if analyses:
         from fsd_nb.evaluate import record_analyses
         record = record_analyses(record, out_dir, data_dir, teacher_dir=teacher_folder_given(teacher))
@@ -370,6 +372,7 @@ def fsd_sweep(
     seeds: str = '1,2,3',  # comma-separated seeds
     budget_min: float = None,  # stop before a run that would end after this many minutes
     results_dir: str = 'data/results',  # directory of the results files
+    student_backbone: str = None,  # start each student from this checkpoint (another depth, width or family; default: layers of --backbone)
     backbone: str = None,  # transformers encoder name or path: BERT, RoBERTa, XLM-R, ELECTRA, DeBERTa-v2, DistilBERT, ALBERT, MPNet, ModernBERT (default: the packaged MiniLM-L6-H384)
     data_dir: str = None,  # GLUE directory (default: $FSD_GLUE_DIR, else the datasets hub)
     out_dir: str = 'runs',  # where teachers, memories and students are written
@@ -417,7 +420,7 @@ def fsd_sweep(
     done = {r.get('run_key') for r in recorded}
     reusable = _reusable_runs(reuse, results_dir, name)
     computing = computing_options(trainer_options)
-    shared = dict(backbone=backbone_name(backbone), max_steps=max_steps, train_samples=train_samples,
+    shared = dict(backbone=backbone_name(backbone), **({'student_backbone': backbone_name(student_backbone)} if student_backbone else {}), max_steps=max_steps, train_samples=train_samples,
                   eval_samples=eval_samples, teacher_max_steps=teacher_max_steps, teacher_seed=teacher_seed,
                   **({'training_args': computing} if computing else {}))
     keys = [run_key(task_of[task], method, seed, _identity(dict(dataclasses.asdict(config), **shared, **task_of[task].identity, teacher=chosen[task])))
@@ -483,7 +486,8 @@ def fsd_sweep(
             record = distill(task_of[task], config, seed, chosen[task], backbone, data_dir, out_dir, max_steps, train_samples, eval_samples,
                              teacher_max_steps, command=portable_command(), teacher_seed=teacher_seed,
                              cache_kinds=kinds, teachers=teachers, save_steps=save_steps,
-                             training_args=trainer_options, wait=key in deferred, teacher_predictions=teacher_predictions)
+                             training_args=trainer_options, wait=key in deferred, teacher_predictions=teacher_predictions,
+                             student_backbone=student_backbone)
         except Busy:  # another sweep trains this very run: do the others first, then wait for it
             print(f"{task} {method} seed {seed}: another process is training this run; coming back to it after the others.", flush=True)
             deferred.add(key); queue.append(((task, method, seed, *values), config, key))

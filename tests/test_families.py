@@ -96,3 +96,38 @@ def test_minilm_where_it_cannot_be_exact_is_refused_before_anything_is_written(t
     with pytest.raises(ValueError, match='DeBERTa adds disentangled relative-position terms'):
         distill('rte', DistillationConfig(method='minilm'), backbone=backbone, teacher='finetune', out_dir=tmp_path / 'runs', max_steps=1)
     assert not (tmp_path / 'runs').exists()
+
+@pytest.fixture(scope='module')
+def widths(tmp_path_factory):
+    "A tiny BERT teacher backbone of width 48, and student backbones of width 32: a BERT, a RoBERTa, one with another tokenizer."
+    folder = tmp_path_factory.mktemp('widths')
+    teacher = make_tiny_backbone(folder / 'teacher', hidden_size=48, num_layers=4)
+    narrow = make_tiny_backbone(folder / 'narrow', hidden_size=32, num_layers=3, seed=2)
+    roberta = make_tiny_backbone(folder / 'roberta', hidden_size=32, num_layers=2, family='roberta', seed=3)
+    from transformers import BertTokenizerFast
+    other = make_tiny_backbone(folder / 'other-vocab', hidden_size=32, num_layers=2, seed=4)
+    (folder / 'vocab.txt').write_text('\n'.join(['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]', 'the', 'a', 'cat', 'dog']))
+    BertTokenizerFast(vocab_file=str(folder / 'vocab.txt')).save_pretrained(other)
+    return dict(folder=folder, teacher=teacher, narrow=narrow, roberta=roberta, other=other)
+
+RUN = dict(max_steps=2, teacher_max_steps=2, train_samples=16, eval_samples=8, teacher='finetune')
+
+@pytest.mark.parametrize('student', ['narrow', 'roberta'])
+def test_a_student_of_another_width_and_family_trains_with_fsd(widths, student):
+    from fsd_nb.train import distill
+    record = distill('rte', DistillationConfig(method='fsd', batch_size=8, max_length=24, n_centroids=3), seed=1,
+                     backbone=widths['teacher'], student_backbone=widths[student], out_dir=widths['folder'] / 'runs', **RUN)
+    config = AutoModel.from_pretrained(widths['folder'] / 'runs' / record['model_dir']).config
+    assert config.hidden_size == 32 and config.model_type == ('roberta' if student == 'roberta' else 'bert')
+    assert record['hyperparameters']['student_layers'] == config.num_hidden_layers and all(v == v for v in record['dev'].values())
+
+@pytest.mark.parametrize('method, student, message', [
+    ('pkd', 'narrow', "it needs equal widths, got teacher 48 and student 32"),
+    ('fsd_i', 'other', "tokenizes texts otherwise than the teacher's backbone"),
+    ('vkd', 'other', "tokenizes texts otherwise than the teacher's backbone")])
+def test_what_cannot_cross_widths_or_vocabularies_is_refused_before_anything_is_written(widths, tmp_path, method, student, message):
+    from fsd_nb.train import distill
+    with pytest.raises(ValueError, match=message):
+        distill('rte', DistillationConfig(method=method), backbone=widths['teacher'], student_backbone=widths[student],
+                out_dir=tmp_path / 'runs', **RUN)
+    assert not (tmp_path / 'runs').exists()
