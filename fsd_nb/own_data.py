@@ -10,6 +10,7 @@ import dataclasses, difflib, os, re
 from dataclasses import dataclass, field
 from pathlib import Path
 from .data import Task, content_fingerprint, glue_task
+from .records import portable_path
 
 # %% auto #0
 __all__ = ['FILE_FORMATS', 'TASK_TYPES', 'SPLITS', 'OwnData', 'own_task', 'align_classes', 'task_description', 'task_of_record',
@@ -178,13 +179,6 @@ def _default_name(train_file, dataset, dataset_config) -> str:
 def _slug(name: str, fingerprint: str) -> str:
     return f"{re.sub(r'[^a-z0-9]+', '-', name.lower()).strip('-') or 'data'}-{fingerprint[:8]}"
 
-def _relative(path) -> str:
-    "A path as records keep it, never absolute: relative to the working directory, or to the home directory (`~/...`) outside it."
-    path, home = Path(path).expanduser().resolve(), Path.home().resolve()
-    if not path.is_relative_to(Path.cwd().resolve()) and path.is_relative_to(home) and home != Path('/'):
-        return str(Path('~') / path.relative_to(home))
-    return os.path.relpath(path)
-
 def _metrics(kind: str, n_classes: int, metric: str | None) -> tuple:
     metrics = ('pearson', 'spearman') if kind == 'regression' else ('accuracy', 'f1' if n_classes == 2 else 'f1_macro', 'mcc')
     if metric is None: return metrics
@@ -216,7 +210,7 @@ def own_task(
     if dataset:
         splits = {'train': train_split, 'validation': validation_split, **({'test': test_split} if test_split else {})}
         raw = _read_dataset(dataset, dataset_config, splits)
-        origin = dict(dataset=_relative(dataset) if Path(dataset).expanduser().exists() else dataset, dataset_config=dataset_config,
+        origin = dict(dataset=portable_path(dataset) if Path(dataset).expanduser().exists() else dataset, dataset_config=dataset_config,
                       train_split=train_split, validation_split=validation_split, test_split=test_split)
     else:
         if not (train_file and validation_file):
@@ -229,7 +223,7 @@ def own_task(
                 raise ValueError(f"--{split}-file {path}: unknown extension {Path(path).suffix or '(none)'!r}; "
                                  f"fsd_nb reads {', '.join(FILE_FORMATS)} files.")
         raw = {split: _read_file(path, split) for split, path in files.items()}
-        origin = {f"{split}_file": _relative(path) for split, path in files.items()}
+        origin = {f"{split}_file": portable_path(path) for split, path in files.items()}
     _check_column(label_column, {s: ds for s, ds in raw.items() if s != 'test'}, '--label-column')
     columns = _text_columns(raw, label_column, text_columns, say)
     raw = {s: ds.select_columns([*columns, *([label_column] if label_column in ds.column_names else [])]) for s, ds in raw.items()}

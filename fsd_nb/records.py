@@ -12,8 +12,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['COMPLETE_MARKER', 'remove_stale_temporaries', 'write_atomically', 'machine_description', 'portable_command',
-           'provenance', 'read_results', 'append_result', 'check_writable', 'under', 'Busy', 'lock_beside', 'locked',
-           'mark_complete', 'last_complete_checkpoint']
+           'portable_path', 'provenance', 'read_results', 'append_result', 'check_writable', 'under', 'Busy',
+           'lock_beside', 'locked', 'mark_complete', 'last_complete_checkpoint']
 
 # %% ../nbs/02a_records.ipynb #05338980
 def _umask() -> int:
@@ -90,6 +90,13 @@ def portable_command(command: str | None = None) -> str:
     "The command (default: this process's, by the program's name) with the home directory written `~`: records hold no user's paths."
     command = command or ' '.join(shlex.quote(a) for a in [Path(sys.argv[0]).name, *sys.argv[1:]])
     return command.replace(str(Path.home()), '~') if str(Path.home()) not in ('/', '') else command
+
+def portable_path(path) -> str:
+    "A path as records keep it, never absolute: relative to the working directory, or to the home directory (`~/...`) outside it."
+    path, home = Path(path).expanduser().resolve(), Path.home().resolve()
+    if not path.is_relative_to(Path.cwd().resolve()) and path.is_relative_to(home) and home != Path('/'):
+        return str(Path('~') / path.relative_to(home))
+    return os.path.relpath(path)
 
 def provenance(command: str | None = None) -> dict:
     "How a record was made: command (default: this process's), commit, machine, torch threads, date (UTC)."

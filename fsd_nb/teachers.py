@@ -16,7 +16,7 @@ from transformers.trainer_callback import ProgressCallback
 from .data import Task, glue_task, load_task, tokenize_task, glue_collator, task_metrics, prediction_values
 from .own_data import task_description, task_of_record
 from .models import default_backbone, load_tokenizer, make_teacher
-from .records import (write_atomically, _write_json_atomic, read_results, append_result, check_writable, provenance, portable_command,
+from .records import (write_atomically, _write_json_atomic, read_results, append_result, check_writable, provenance, portable_command, portable_path,
                             locked, lock_beside, mark_complete, last_complete_checkpoint, under,
                             remove_stale_temporaries)
 
@@ -59,14 +59,19 @@ def check_samples(train_samples: int | None = None, eval_samples: int | None = N
 PACKAGED_BACKBONE = 'minilm-l6-h384'
 
 def backbone_name(backbone: str | None) -> str:
-    "The portable name of a backbone in records: `PACKAGED_BACKBONE` for the packaged model, else as given."
-    return PACKAGED_BACKBONE if backbone is None or str(backbone) in (default_backbone(), PACKAGED_BACKBONE) else str(backbone)
+    """The portable name of a backbone in records: `PACKAGED_BACKBONE` for the packaged model, a folder's path as
+    `portable_path` writes it (never absolute), else the checkpoint's name as given."""
+    if backbone is None or str(backbone) in (default_backbone(), PACKAGED_BACKBONE): return PACKAGED_BACKBONE
+    return portable_path(backbone) if Path(backbone).expanduser().is_dir() else str(backbone)
 
 def resolve_backbone(name: str | None) -> str:
     "The backbone to load for a recorded name (the inverse of `backbone_name`)."
-    return default_backbone() if name is None or name == PACKAGED_BACKBONE else str(name)
+    return default_backbone() if name is None or name == PACKAGED_BACKBONE else str(Path(name).expanduser()) if name.startswith('~') else str(name)
 
-def _backbone_tag(backbone: str) -> str: return backbone_name(backbone).rstrip('/').replace('/', '_').replace(':', '_')
+def _backbone_tag(backbone: str) -> str:
+    "The backbone in a teacher's id: its portable name, or a folder's own name (ids do not depend on where a folder lies)."
+    name = Path(backbone).expanduser().resolve().name if Path(backbone).expanduser().is_dir() and backbone_name(backbone) != PACKAGED_BACKBONE else backbone_name(backbone)
+    return name.rstrip('/').replace('/', '_').replace(':', '_')
 
 # %% ../nbs/04a_teachers.ipynb #084b7f34
 def _training_arguments(out_dir, seed, epochs, batch_size, learning_rate, max_steps, **kwargs):

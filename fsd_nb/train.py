@@ -355,7 +355,7 @@ def student_model_card(record: dict) -> str:
     card = ModelCardData(library_name='transformers', pipeline_tag='text-classification',
                          datasets=['nyu-mll/glue'] if glue else [hub_dataset] if hub_dataset else None,
                          tags=['fsd_nb', 'knowledge-distillation', record['method'], *([f"glue-{slug}"] if glue else [])],
-                         base_model=None if packaged or Path(source).exists() else source,
+                         base_model=None if packaged or Path(source).expanduser().exists() else source,
                          model_name=f"{slug}-{record['method']}-seed{record['seed']}", eval_results=results)
     metrics = lambda m: ', '.join(f"{k} {v:.2f}" for k, v in (m or {}).items()) or 'not recorded'
     test = f"\n- test: {metrics(record['test'])}" if record.get('test') else ''
