@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from torch import nn
 
 # %% auto #0
-__all__ = ['FAMILIES', 'Family', 'model_family', 'layer_list', 'keep_layers', 'check_attention_transfer', 'attention_projections']
+__all__ = ['FAMILIES', 'Family', 'model_family', 'layer_list', 'keep_layers', 'attention_recomputable', 'attention_projections']
 
 # %% ../nbs/02c_families.ipynb #0d75c2c4
 @dataclass(frozen=True)
@@ -18,9 +18,9 @@ class Family:
     "Where a model family keeps what fsd_nb reaches into: one row of `FAMILIES`."
     layers: str                 # from the base model, the list of layers, or (ALBERT) the one layer all layers share
     attention: str              # from a layer, the module holding the query, key and value projections
-    qkv: tuple                  # their names
+    qkv: tuple                  # their names (one name: a fused projection whose output is queries, keys, values)
     token_type_ids: bool        # whether the model takes token_type_ids
-    attention_differs: str | None = None  # why softmax(QKᵀ/√d) of the projections is not the family's attention (MiniLM refused)
+    attention_differs: str | None = None  # why softmax(QKᵀ/√d) of the projections is not the family's attention (MiniLM reads the model's own)
     shared_layers: bool = False           # one layer's weights serve every layer (ALBERT)
     first_layer_differs: str | None = None  # why a student must start with the backbone's first layer (ModernBERT)
 
@@ -70,22 +70,16 @@ def keep_layers(base_model: nn.Module, layers: list[int]) -> nn.Module:
     setattr(holder, name, nn.ModuleList(getattr(holder, name)[i - 1] for i in layers))
     return base_model
 
-def check_attention_transfer(*configs):
-    """Refuse (ValueError) MiniLM's attention transfer for a model (config) whose attention is not softmax(QKᵀ/√d) of
-    its last layer's projections (`Family.attention_differs`): called where a run enters, before anything trains."""
-    for config in configs:
-        family = model_family(config)
-        if family.attention_differs:
-            raise ValueError(f"MiniLM's attention transfer recomputes softmax(QK^T/sqrt(d)) of the last layer, but "
-                             f"{family.attention_differs}: fsd_nb refuses rather than approximate it. Every other method "
-                             f"runs on {getattr(config, 'config', config).model_type}; MiniLM runs on "
-                             f"{', '.join(k for k, f in FAMILIES.items() if not f.attention_differs)}.")
+def attention_recomputable(config) -> bool:
+    """Whether softmax(QKᵀ/√d) of the last layer's projections is the model's (config's) attention, so that the
+    teacher cache may keep the projections instead of W×W maps; else (`Family.attention_differs`) MiniLM reads the
+    probabilities the model computes itself."""
+    return model_family(config).attention_differs is None
 
 def attention_projections(model: nn.Module) -> tuple:
-    "The last layer's query, key and value projections, which MiniLM hooks (`check_attention_transfer` first)."
+    "The last layer's query, key and value projections (or the one fused projection), which MiniLM hooks."
     base = model.base_model
     family = model_family(base)
-    check_attention_transfer(base.config)
-    last = _at(base, family.layers) if family.shared_layers else _at(base, family.layers)[-1]
+    last = _at(base, family.layers) if family.shared_layers else layer_list(base)[-1]
     attention = _at(last, family.attention)
     return tuple(getattr(attention, name) for name in family.qkv)

@@ -15,7 +15,7 @@ import transformers
 from transformers import AutoConfig, AutoModel, AutoModelForSequenceClassification, AutoTokenizer
 from .data import Task, glue_task, _normalise_task_name
 from .own_data import align_classes
-from .families import model_family, keep_layers, attention_projections
+from .families import model_family, keep_layers, attention_projections, attention_recomputable
 
 # %% auto #0
 __all__ = ['STUDENT_INITS', 'default_backbone', 'load_tokenizer', 'make_tiny_backbone', 'make_teacher', 'check_teacher_task',
@@ -152,7 +152,8 @@ class ModelOutputs:
     loss: Tensor | None = None        # the task loss (cross-entropy, or MSE for regression) when labels were given
     attention: Tensor | None = None   # last layer attention probabilities (B, H, W, W)
     values: Tensor | None = None      # last layer value vectors (B, H, W, d_head)
-    qkv: tuple | None = None          # last layer queries, keys and values before the head split, each (B, W, D)
+    qkv: tuple | None = None          # last layer queries, keys and values before the head split, each (B, W, D); None
+                                      # where the attention is the model's own (`attention_recomputable`)
 
     @property
     def penultimate(self) -> Tensor:
@@ -183,24 +184,31 @@ def attention_from(queries: Tensor, keys: Tensor, num_heads: int, attention_mask
     return scores.softmax(-1)
 
 def run_model(model: nn.Module, batch: dict, attention: bool = False) -> ModelOutputs:
-    "Run `model` on `batch` (input_ids, attention_mask, ..., optional labels); return `ModelOutputs`."
+    """Run `model` on `batch` (input_ids, attention_mask, ..., optional labels); return `ModelOutputs`. With
+    `attention`, also the last layer's attention probabilities and values: recomputed from the hooked projections, or,
+    for a family whose attention is not softmax(QKᵀ/√d) of them, the model's own (it is switched to eager attention)."""
     device = next(model.parameters()).device
     core = getattr(model, 'module', model)  # the model inside a DistributedDataParallel wrapper
     takes = ('input_ids', 'attention_mask', 'labels', *(('token_type_ids',) if model_family(core.config).token_type_ids else ()))
     inputs = {k: v.to(device) for k, v in batch.items() if k in takes}
+    own_attention = attention and not attention_recomputable(core.config)
+    if own_attention and core.config._attn_implementation != 'eager': core.set_attn_implementation('eager')  # the one that returns them
     captured, handles = {}, []
     if attention:  # the last layer's projections (a shared ALBERT layer's last call overwrites its earlier ones)
-        for name, projection in zip(('query', 'key', 'value'), attention_projections(core)):
-            handles.append(projection.register_forward_hook(lambda module, args, out, name=name: captured.__setitem__(name, out)))
-    try: out = model(**inputs, output_hidden_states=True)
+        for i, projection in enumerate(attention_projections(core)):
+            handles.append(projection.register_forward_hook(lambda module, args, out, i=i: captured.__setitem__(i, out)))
+    try: out = model(**inputs, output_hidden_states=True, **({'output_attentions': True} if own_attention else {}))
     finally:
         for h in handles: h.remove()
     result = ModelOutputs(logits=out.logits, hidden_states=tuple(out.hidden_states), loss=getattr(out, 'loss', None))
     if attention:
         heads = core.config.num_attention_heads
-        result.qkv = tuple(captured[n] for n in ('query', 'key', 'value'))
-        result.attention = attention_from(captured['query'], captured['key'], heads, inputs.get('attention_mask'))
-        result.values = _split_heads(captured['value'], heads)
+        queries, keys, values = (captured[0], captured[1], captured[2]) if len(captured) == 3 else captured[0].chunk(3, -1)
+        result.values = _split_heads(values, heads)
+        if own_attention: result.attention = out.attentions[-1]
+        else:
+            result.qkv = (queries, keys, values)
+            result.attention = attention_from(queries, keys, heads, inputs.get('attention_mask'))
     return result
 
 # %% ../nbs/03_models.ipynb #004297c5

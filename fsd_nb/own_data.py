@@ -24,13 +24,9 @@ TASK_TYPES = ('classification', 'regression')
 SPLITS = ('train', 'validation', 'test')
 
 def _read_file(path, split: str):
-    "One split from a data file, read by `datasets` as its extension says."
+    "One split from a data file, read by `datasets` as its extension says (`own_task` has checked that it exists and its extension)."
     import datasets
     path = Path(path).expanduser()
-    if not path.is_file(): raise FileNotFoundError(f"--{split}-file {path}: no such file.")
-    if path.suffix.lower() not in FILE_FORMATS:
-        raise ValueError(f"--{split}-file {path}: unknown extension {path.suffix or '(none)'!r}; fsd_nb reads "
-                         f"{', '.join(FILE_FORMATS)} files.")
     builder, options = FILE_FORMATS[path.suffix.lower()]
     try: return datasets.load_dataset(builder, data_files=str(path), split='train', **options)
     except Exception as e:
@@ -294,14 +290,16 @@ def align_classes(task: Task, num_labels: int, id2label: dict | None = None) -> 
 
 # %% ../nbs/02b_own_data.ipynb #d810f2ed
 def task_description(task: Task) -> dict | None:
-    "What records say of a task's data: None for GLUE (its name says it), else how it was read, its columns, classes, sizes and fingerprint."
+    """What records say of a task's data: None for GLUE (its name says it), else how it was read, its columns, classes,
+    sizes and fingerprint; `label_values` (each class's label in the data) only where they differ from the classes' names."""
     task = glue_task(task)
     if task.is_glue: return None
     source = task.source
     return dict(name=task.name, fingerprint=task.fingerprint, options=source.options, text_columns=list(task.text_columns),
                 label_column=source.options['label_column'], task_type='regression' if task.is_regression else 'classification',
                 classes=None if task.is_regression else list(task.label_names),
-                label_values=None if task.is_regression else list(source.label_values), metrics=list(task.metrics),
+                label_values=None if task.is_regression or source.label_values == task.label_names else list(source.label_values),
+                metrics=list(task.metrics),
                 sizes={split: ds.num_rows for split, ds in source.data.items()})
 
 def task_of_record(record: dict) -> Task:
@@ -311,7 +309,7 @@ def task_of_record(record: dict) -> Task:
     task = own_task(**data['options'], verbose=False)
     if data.get('classes') and list(task.label_names) != data['classes']:
         task = _fingerprinted(dataclasses.replace(task, label_names=tuple(data['classes']),
-                                                  source=dataclasses.replace(task.source, label_values=tuple(data['label_values']))))
+                                                  source=dataclasses.replace(task.source, label_values=tuple(data.get('label_values') or data['classes']))))
     if task.fingerprint != data['fingerprint']:
         raise ValueError(f"the data of {data['name']} changed since it was recorded (fingerprint {data['fingerprint'][:12]}, now "
                          f"{task.fingerprint[:12]}; read with {task.source.command_options}): a record of other data cannot be reused.")

