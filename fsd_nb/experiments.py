@@ -13,13 +13,13 @@ from fastcore.docments import docments
 from fastcore.script import anno_parser
 from .data import Task, glue_task
 from .own_data import data_options, task_from_options
-from .records import read_results, append_result, check_writable, portable_command, Busy
+from .records import read_results, append_result, check_writable, portable_command, shipped_file, Busy
 from .config import METHODS, DistillationConfig, _identity
 from .report import fsd_report
 
 # %% auto #0
-__all__ = ['read_config', 'command_arguments', 'command_parser', 'config_options', 'takes_config', 'takes_data', 'split_options',
-           'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
+__all__ = ['find_config', 'read_config', 'command_arguments', 'command_parser', 'config_options', 'takes_config', 'takes_data',
+           'split_options', 'fsd_finetune', 'fsd_distill', 'run_key', 'fsd_sweep']
 
 # %% ../nbs/08_experiments.ipynb #3e712011
 class _ConfigLoader(yaml.SafeLoader):
@@ -28,10 +28,23 @@ class _ConfigLoader(yaml.SafeLoader):
 _ConfigLoader.add_implicit_resolver('tag:yaml.org,2002:float', re.compile(r'^[-+]?(?:\d+\.?\d*|\.\d+)[eE][-+]?\d+$'),
                                    list('-+0123456789.'))
 
+def find_config(name: str | Path) -> Path:
+    """The config file `name`: a file there is, else the config of that name that fsd_nb ships (`shipped_file`), given
+    as `table2-baselines`, `table2-baselines.yaml` or `configs/table2-baselines.yaml`, so that the repository's
+    commands work where fsd_nb was installed from a wheel. Neither is a FileNotFoundError naming the shipped configs."""
+    path = Path(name).expanduser()
+    if path.is_file(): return path
+    shipped = shipped_file('configs')
+    stem = path.name if path.suffix in ('.yaml', '.yml', '.json') else f"{path.name}.yaml"
+    if path.parent in (Path('.'), Path('configs')) and (shipped / stem).is_file():
+        print(f"--config {name}: fsd_nb's own {stem} (no such file here).", flush=True)
+        return shipped / stem
+    names = ', '.join(sorted(p.stem for p in shipped.glob('*.yaml')))
+    raise FileNotFoundError(f"no config file {path}, and fsd_nb ships no config of that name (it ships: {names}).")
+
 def read_config(path: str | Path) -> dict:
-    "The options in a YAML or JSON config file: a mapping of option names (as on the command line, - or _) to values."
-    path = Path(path).expanduser()
-    if not path.is_file(): raise FileNotFoundError(f"no config file {path}.")
+    "The options in a YAML or JSON config file (`find_config`): a mapping of option names (as on the command line, - or _) to values."
+    path = find_config(path)
     try: values = yaml.load(path.read_text(encoding='utf-8'), Loader=_ConfigLoader)
     except yaml.YAMLError as e: raise ValueError(f"{path} is not valid YAML or JSON: {e}") from None
     if values is None: return {}
@@ -352,11 +365,15 @@ def _teacher_seconds(teacher: str, out_dir: str | Path, teachers=None) -> float:
     except ValueError: return 0.  # not a recorded teacher ('finetune'): its time is not known before it trains
 
 def _reusable_runs(reuse: str | None, results_dir: str | Path, name: str) -> dict:
-    "The runs of the results files named in `reuse`, by run key: {run_key: (file name, record)}. A file that is not there is an error."
-    reusable = {}
+    """The runs of the results files named in `reuse`, by run key: {run_key: (file name, record)}. A file that is not there
+    is an error, unless it is the results of a sweep that fsd_nb ships a config of (not run here yet: nothing to reuse)."""
+    reusable, shipped = {}, {p.stem for p in shipped_file('configs').glob('*.yaml')}
     for other in (_values(reuse, option='reuse') if reuse else []):
         other_path = Path(results_dir) / (other if other.endswith('.jsonl') else f'{other}.jsonl')
         if other_path.stem == name: raise ValueError(f"--reuse {other}: a sweep's own runs are skipped anyway; name other sweeps' results files.")
+        if not other_path.is_file() and other_path.stem in shipped:
+            print(f"--reuse {other}: no {other_path} here (the shipped sweep {other_path.stem} has not run here), so none of its runs is reused.", flush=True)
+            continue
         if not other_path.is_file():
             raise ValueError(f"--reuse {other}: no results file {other_path}; name files of {results_dir} (e.g. search-vkd), comma-separated.")
         for r in read_results(other_path):
@@ -395,7 +412,7 @@ def fsd_sweep(
     returns its path. Several sweeps may run one config at once: a run that another process is training is left for
     later (and then waited for), and each run is recorded once. With `plan`, runs none and returns the planned runs: state, task, method, seed, settings, reuse_from."""
     from fsd_nb.train import distill, teacher_cache_kinds, check_run_options, computing_options, teacher_folder_given
-    from fsd_nb.teachers import selected_teacher, backbone_name, teachers_file, check_samples
+    from fsd_nb.teachers import selected_teacher, backbone_name, teachers_read, check_samples
     from fsd_nb.evaluate import record_analyses
     path = Path(results_dir) / f"{name}.jsonl"
     listed = {k: o['type'] for k, o in config_options(grid=True).items() if o['listed']}
@@ -408,7 +425,8 @@ def fsd_sweep(
     def config_of(task, method, values):
         return split_options(dict(fixed, method=method, **dict(zip(grid, values), **own.get(method, {}))))[0].validate(task_of[task])
     # Runs that share a teacher run one after another, the first building the teacher cache for all of them.
-    chosen = {task: teacher or (selected_teacher(task_of[task], backbone, teachers) or {}).get('teacher', 'finetune') for task in tasks}
+    selections = {task: None if teacher else selected_teacher(task_of[task], backbone, teachers) for task in tasks}
+    chosen = {task: teacher or (selections[task] or {}).get('teacher', 'finetune') for task in tasks}
     teacher_of = lambda task, seed: ((task, seed if teacher_seed is None else teacher_seed) if chosen[task] == 'finetune'
                                      else (task, chosen[task]))
     combos = sorted(itertools.product(tasks, methods, seeds, *grid.values()),
@@ -476,10 +494,11 @@ def fsd_sweep(
             cached = (f"; its teacher cache ({', '.join(kinds)}) is built once and read by every run" if subsets == 1 else
                       f"; its teacher cache ({', '.join(kinds)}) is built once per seed, each seed's runs training on their "
                       f"own {train_samples} examples, and read by those runs") if config.teacher_cache and kinds else ''
-            which = f"teacher of seed {current_teacher[1]}" if chosen[task] == 'finetune' else f"teacher {chosen[task]}"
+            which = (f"teacher of seed {current_teacher[1]}" if chosen[task] == 'finetune' else f"teacher {chosen[task]}"
+                     + (f" (selected, from {selections[task]['found_in']})" if selections[task] else ''))
             print(f"fsd-sweep: {task} {which}: {sharing} run(s){cached}.", flush=True)
             if chosen[task] == 'finetune' and not teacher:
-                print(f"fsd-sweep: no {task} teacher is selected in {teachers_file(teachers)}, so it is fine-tuned with the "
+                print(f"fsd-sweep: no {task} teacher is selected in {teachers_read(teachers)}, so it is fine-tuned with the "
                       f"default settings, not selected on dev; --teachers names a file that has one, fsd-finetune --select makes one.")
         began = time.time()
         try:

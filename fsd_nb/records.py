@@ -11,9 +11,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['COMPLETE_MARKER', 'remove_stale_temporaries', 'write_atomically', 'machine_description', 'portable_command',
-           'portable_path', 'provenance', 'read_results', 'append_result', 'check_writable', 'under', 'Busy',
-           'lock_beside', 'locked', 'mark_complete', 'last_complete_checkpoint']
+__all__ = ['SHIPPED', 'COMPLETE_MARKER', 'remove_stale_temporaries', 'write_atomically', 'machine_description',
+           'portable_command', 'portable_path', 'provenance', 'read_results', 'append_result', 'check_writable',
+           'under', 'shipped_file', 'Busy', 'lock_beside', 'locked', 'mark_complete', 'last_complete_checkpoint']
 
 # %% ../nbs/02a_records.ipynb #05338980
 def _umask() -> int:
@@ -182,6 +182,16 @@ def under(root: str | Path, relative: str | Path, what: str) -> Path:
         raise ValueError(f"{what} {str(relative)!r} would lead outside {root}: records name paths relative to the "
                          f"--out-dir, without '..'. The record was damaged or edited; restore it from version control.")
     return Path(root) / path
+
+# %% ../nbs/02a_records.ipynb #da792b36
+SHIPPED = {'configs': '_configs', 'data/teachers.jsonl': '_records/teachers.jsonl'}
+
+def shipped_file(name: str) -> Path:
+    "Where this install of fsd_nb keeps `name` (a key of `SHIPPED`): inside the installed package, else in its repository checkout."
+    import fsd_nb
+    package = Path(fsd_nb.__file__).resolve().parent
+    installed = package / SHIPPED[name]
+    return installed if installed.exists() else package.parent / name
 
 # %% ../nbs/02a_records.ipynb #1d62dee0
 class Busy(RuntimeError):

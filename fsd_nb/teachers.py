@@ -17,15 +17,16 @@ from .data import Task, glue_task, load_task, tokenize_task, glue_collator, task
 from .own_data import task_description, task_of_record
 from .models import default_backbone, load_tokenizer, make_teacher
 from .records import (write_atomically, _write_json_atomic, read_results, append_result, check_writable, provenance, portable_command, portable_path,
+                            shipped_file,
                             locked, lock_beside, mark_complete, last_complete_checkpoint, under,
                             remove_stale_temporaries)
 
 # %% auto #0
-__all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'prepare_task', 'check_training_budget',
-           'check_samples', 'backbone_name', 'resolve_backbone', 'write_test_predictions', 'main_metric', 'ElapsedTime',
-           'CompleteCheckpoints', 'LabelledProgress', 'label_progress', 'teacher_id', 'teacher_folder', 'teacher_info',
-           'finetune_teacher', 'parse_grid', 'teachers_file', 'select_teacher', 'selected_teacher', 'teacher_record',
-           'teacher_directory']
+__all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'SHIPPED_TEACHERS', 'prepare_task',
+           'check_training_budget', 'check_samples', 'backbone_name', 'resolve_backbone', 'write_test_predictions',
+           'main_metric', 'ElapsedTime', 'CompleteCheckpoints', 'LabelledProgress', 'label_progress', 'teacher_id',
+           'teacher_folder', 'teacher_info', 'finetune_teacher', 'parse_grid', 'teachers_file', 'teacher_files',
+           'teachers_read', 'select_teacher', 'selected_teacher', 'teacher_record', 'teacher_directory']
 
 # %% ../nbs/04a_teachers.ipynb #5e1cfa45
 def prepare_task(task: str | Task, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
@@ -289,6 +290,8 @@ def parse_grid(grid: str | dict | None) -> dict:
     return parsed
 
 # %% ../nbs/04a_teachers.ipynb #3d71a974
+SHIPPED_TEACHERS = 'data/teachers.jsonl'
+
 def teachers_file(path: str | Path | None = None, must_exist: bool = False) -> Path:
     """The teachers file: `path`, else `$FSD_TEACHERS`, else `data/teachers.jsonl` in the working directory. With
     `must_exist` (reading selections), a file named by `path` or `$FSD_TEACHERS` that is not there is an error: a typo
@@ -298,6 +301,24 @@ def teachers_file(path: str | Path | None = None, must_exist: bool = False) -> P
         raise FileNotFoundError(f"no teachers file {named}" + ("" if path else " (from $FSD_TEACHERS)") +
                                 ": name a file that fsd-finetune --select wrote, such as the repository's data/teachers.jsonl.")
     return Path(named or 'data/teachers.jsonl')
+
+def teacher_files(teachers: str | Path | None = None) -> list[Path]:
+    """The teachers files that selections and teacher records are read from, in order, the first that has one winning:
+    the `teachers_file` when it is there, then the selections fsd_nb ships (`shipped_file`): a local file adds tasks and
+    backbones to them and overrides their selection of the same task and backbone. New records go to `teachers_file` only."""
+    local, shipped = teachers_file(teachers, must_exist=True), shipped_file(SHIPPED_TEACHERS)
+    files = [local] if local.is_file() else []
+    if shipped.is_file() and not any(f.resolve() == shipped.resolve() for f in files): files.append(shipped)
+    return files
+
+def _file_name(path: Path) -> str:
+    "A teachers file as messages name it: the shipped one as such (its place in an installed package means nothing to a user)."
+    shipped = shipped_file(SHIPPED_TEACHERS)
+    return f"fsd_nb's shipped {SHIPPED_TEACHERS}" if shipped.is_file() and path.resolve() == shipped.resolve() else str(path)
+
+def teachers_read(teachers: str | Path | None = None) -> str:
+    "The teachers files that `teacher_files` reads, as messages name them."
+    return ' and '.join(map(_file_name, teacher_files(teachers))) or f"{teachers_file(teachers)} (not there)"
 
 def select_teacher(task: str | Task, backbone: str | None = None, out_dir: str | Path = 'runs', data_dir=None,
                    grid: str | dict | None = None, teachers: str | Path | None = None, seed: int = 42,
@@ -348,18 +369,22 @@ def select_teacher(task: str | Task, backbone: str | None = None, out_dir: str |
 
 # %% ../nbs/04a_teachers.ipynb #d59baf95
 def selected_teacher(task: str | Task, backbone: str | None = None, teachers: str | Path | None = None) -> dict | None:
-    "The last selection record of `task` (your own data: of the same content) and `backbone` in the teachers file, or None."
+    """The selection record of `task` (your own data: of the same content) and `backbone`: the last in the first of the
+    `teacher_files` that has one, with `found_in` naming that file; None when none has."""
     task, name = glue_task(task), backbone_name(backbone)
-    found = [r for r in read_results(teachers_file(teachers, must_exist=True))
-             if r.get('kind') == 'selection' and r.get('task') == task.name and r.get('backbone') == name
-             and (r.get('data') or {}).get('fingerprint') == task.fingerprint]  # your own data: the same examples
-    return found[-1] if found else None
+    for path in teacher_files(teachers):
+        found = [r for r in read_results(path)
+                 if r.get('kind') == 'selection' and r.get('task') == task.name and r.get('backbone') == name
+                 and (r.get('data') or {}).get('fingerprint') == task.fingerprint]  # your own data: the same examples
+        if found: return dict(found[-1], found_in=_file_name(path))
+    return None
 
 def teacher_record(teacher: str, teachers: str | Path | None = None) -> dict:
-    "The candidate record of teacher id `teacher` in the teachers file (the last one if it was recorded twice)."
-    found = [r for r in read_results(teachers_file(teachers, must_exist=True)) if r.get('kind') == 'candidate' and r.get('id') == teacher]
-    if not found: raise ValueError(f"no teacher {teacher!r} in {teachers_file(teachers)}: run fsd-finetune --select first.")
-    return found[-1]
+    "The candidate record of teacher id `teacher`: the last in the first of the `teacher_files` that has it."
+    for path in teacher_files(teachers):
+        found = [r for r in read_results(path) if r.get('kind') == 'candidate' and r.get('id') == teacher]
+        if found: return found[-1]
+    raise ValueError(f"no teacher {teacher!r} in {teachers_read(teachers)}: run fsd-finetune --select first.")
 
 @contextmanager
 def _torch_threads(n: int | None):

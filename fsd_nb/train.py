@@ -29,7 +29,7 @@ from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_m
 from .teacher_cache import (TeacherCache, TOKEN_KINDS, examples_fingerprint, model_fingerprint, teacher_outputs,
                                   with_cache_index, _file_sha1)
 from .teachers import (prepare_task, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder, teacher_info,
-                             resolve_backbone, teachers_file,
+                             resolve_backbone, teachers_read,
                              check_training_budget, check_samples, backbone_name, PACKAGED_BACKBONE, ElapsedTime, CompleteCheckpoints, label_progress,
                              _training_arguments, _evaluate, _data_of, write_test_predictions)
 from .config import DistillationConfig, _identity, _config_hash
@@ -235,11 +235,12 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
         if Path(teacher).is_dir(): return Path(teacher), teacher_seed, backbone, lambda: Path(teacher)
         try: record = teacher_record(str(teacher), teachers)
         except ValueError:
-            raise ValueError(f"teacher {teacher!r} is neither a directory nor a teacher id in {teachers_file(teachers)}.") from None
+            raise ValueError(f"teacher {teacher!r} is neither a directory nor a teacher id in {teachers_read(teachers)}.") from None
         return (teacher_folder(out_dir, teacher), record['settings']['seed'], resolve_backbone(record['backbone']),
                 partial(teacher_directory, str(teacher), out_dir, data_dir, teachers))
     selection = selected_teacher(task, backbone, teachers) if teacher is None else None
     if selection:
+        print(f"{task.name}: the selected {backbone_name(backbone)} teacher {selection['teacher']}, from {selection['found_in']}.", flush=True)
         return _teacher_of_run(task, selection['teacher'], backbone, out_dir, data_dir, max_length, teacher_seed,
                                teacher_max_steps, train_samples, eval_samples, teachers)
     folder = teacher_folder(out_dir, teacher_id(task, backbone, max_length, teacher_seed, teacher_max_steps, train_samples))
@@ -247,7 +248,7 @@ def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teac
                        max_steps=teacher_max_steps, train_samples=train_samples, eval_samples=eval_samples)
     def finetune_unselected() -> Path:  # say which teacher a run that did not ask for one gets, and why
         trained = f"{teacher_max_steps} steps" if teacher_max_steps > 0 else "3 epochs"
-        unselected = f"{task.name}: no {backbone_name(backbone)} teacher is selected in {teachers_file(teachers)}"
+        unselected = f"{task.name}: no {backbone_name(backbone)} teacher is selected in {teachers_read(teachers)}"
         if teacher_info(folder) is not None:
             print(f"{unselected}; the teacher fine-tuned earlier with fsd_nb's default settings ({trained}) is reused "
                   f"from {folder}.", flush=True)

@@ -25,6 +25,16 @@ def test_the_built_wheel_runs_outside_the_repository(tmp_path):
     assert where.startswith(str(site)), where  # the wheel's copy, not the development checkout
     result = subprocess.run([str(site / 'bin' / 'fsd-distill'), '--help'], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert result.returncode == 0 and '--task' in result.stdout and '--no-mask-padding' in result.stdout, result.stderr[-2000:]
+    # the reproduction's configs and selected teachers travel in the wheel (pyproject.toml maps configs/ and data/), nothing more of data/
+    shipped = sorted(p.relative_to(site / 'fsd_nb').as_posix() for p in (site / 'fsd_nb').rglob('*') if p.is_file() and p.suffix != '.py')
+    assert '_configs/table2-baselines.yaml' in shipped and '_records/teachers.jsonl' in shipped, shipped
+    assert not any('results' in p for p in shipped), shipped
+    plan = subprocess.run([str(site / 'bin' / 'fsd-sweep'), 't2', '--config', 'table2-baselines', '--plan'], cwd=elsewhere, env=env,
+                          capture_output=True, text=True)
+    assert plan.returncode == 0 and "fsd_nb's own table2-baselines.yaml" in plan.stdout and ' left' in plan.stdout, plan.stderr[-2000:]
+    found = subprocess.run([sys.executable, '-c', "from fsd_nb.teachers import selected_teacher; print(selected_teacher('mrpc')['found_in'])"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert found.stdout.strip() == "fsd_nb's shipped data/teachers.jsonl", found.stderr[-2000:]
 
 def test_the_github_workflows_test_as_ci_does_and_deploy_the_docs():
     test = (ROOT / '.github' / 'workflows' / 'test.yaml').read_text()
