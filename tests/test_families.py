@@ -135,3 +135,24 @@ def test_what_cannot_cross_widths_or_vocabularies_is_refused_before_anything_is_
         distill('rte', DistillationConfig(method=method), backbone=widths['teacher'], student_backbone=widths[student],
                 out_dir=tmp_path / 'runs', **RUN)
     assert not (tmp_path / 'runs').exists()
+
+def test_the_teacher_cache_gives_each_familys_own_outputs(family, tmp_path):
+    "What a run reads from the teacher cache equals the teacher run on the batch: logits, states, and MiniLM's attention where cached."
+    from datasets import Dataset
+    from fsd_nb.teacher_cache import TeacherCache, teacher_outputs, with_cache_index
+    from fsd_nb.families import attention_recomputable
+    recomputable = attention_recomputable(family['teacher'].config)
+    dataset = with_cache_index(Dataset.from_list(family['rows']))
+    kinds = ['logits', 'penultimate', 'cls', *(['qkv'] if recomputable else [])]
+    cache = TeacherCache.open(family['teacher'], dataset, tmp_path, kinds, progress=False, log=lambda message: None)
+    batch = glue_collator(family['tokenizer'], 'dynamic', MAX_LENGTH)([dataset[i] for i in range(len(dataset))])
+    with torch.no_grad():
+        cached, direct = teacher_outputs(cache, batch, recomputable), teacher_outputs(family['teacher'], batch, recomputable)
+    mask = batch['attention_mask'].bool()
+    torch.testing.assert_close(cached.logits, direct.logits, rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(cached.penultimate[mask], direct.penultimate[mask], rtol=1e-5, atol=1e-6)
+    torch.testing.assert_close(cached.cls_states(range(5)), direct.cls_states(range(5)), rtol=1e-5, atol=1e-6)
+    if recomputable:
+        keys = mask[:, None, :, None] & mask[:, None, None, :]
+        torch.testing.assert_close(cached.attention[keys.expand_as(cached.attention)], direct.attention[keys.expand_as(direct.attention)], rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(cached.values.transpose(1, 2)[mask], direct.values.transpose(1, 2)[mask], rtol=1e-5, atol=1e-6)
