@@ -13,7 +13,7 @@ from fastcore.docments import docments
 from fastcore.script import anno_parser
 from .data import Task, glue_task
 from .own_data import data_options, task_from_options
-from .records import read_results, append_result, check_writable, portable_command, shipped_file, Busy
+from .records import read_results, append_result, check_writable, portable_command, shipped_file, Busy, _is_first_process
 from .config import METHODS, DistillationConfig, _identity
 from .report import fsd_report
 
@@ -134,6 +134,7 @@ def _run_command(func, argv=None):
     parser = command_parser(func)
     try: args = command_arguments(func, sys.argv[1:] if argv is None else argv, parser)
     except (ValueError, FileNotFoundError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
+    if not _is_first_process(): sys.stdout = open(os.devnull, 'w')  # torchrun's other processes: messages once (errors still say)
     try: return func(**args)
     except (ValueError, FileNotFoundError, FloatingPointError) as e: parser.exit(2, f"{parser.prog}: error: {e}\n")
     except KeyboardInterrupt:  # one line, not a traceback: checkpoints and records are written atomically
@@ -287,7 +288,7 @@ def fsd_distill(
                      teacher_max_steps, bf16, fp16, teacher_seed=teacher_seed, teachers=teachers, save_steps=save_steps,
                      force=force, training_args=training_args, teacher_predictions=teacher_predictions,
                      student_backbone=student_backbone)
-    if analyses:
+    if analyses and _is_first_process():  # several processes: the first analyses the run, once
         from fsd_nb.evaluate import record_analyses
         record = record_analyses(record, out_dir, data_dir, teacher_dir=teacher_folder_given(teacher))
     print(f"{record['task']} {record['method']} seed {seed}: student dev {_format_metrics(record['dev'])} | "
@@ -511,11 +512,12 @@ def fsd_sweep(
             print(f"{task} {method} seed {seed}: another process is training this run; coming back to it after the others.", flush=True)
             deferred.add(key); queue.append(((task, method, seed, *values), config, key))
             continue
-        if analyses: record = record_analyses(record, out_dir, data_dir, teacher_dir=teacher_folder_given(chosen[task]))
-        if not append_result(path, dict(record, run_key=key), unless=lambda r: r.get('run_key') == key):
-            print(f"{task} {method} seed {seed}: recorded in {path} by another process meanwhile; not recorded twice.", flush=True)
-            done.add(key); skipped += 1
-            continue
+        if _is_first_process():  # several processes (torchrun): the first analyses and records the run, once
+            if analyses: record = record_analyses(record, out_dir, data_dir, teacher_dir=teacher_folder_given(chosen[task]))
+            if not append_result(path, dict(record, run_key=key), unless=lambda r: r.get('run_key') == key):
+                print(f"{task} {method} seed {seed}: recorded in {path} by another process meanwhile; not recorded twice.", flush=True)
+                done.add(key); skipped += 1
+                continue
         recorded.append(record); done.add(key); ran += 1
         longest = max(longest, time.time() - began)
         print(f"[{ran}] {record['task']} {method} seed {seed}: dev {_format_metrics(record['dev'])}", flush=True)

@@ -185,16 +185,17 @@ class FSDLoss(nn.Module):
         self.unbiased, self.global_feature, self.global_distance = unbiased, global_feature, global_distance
 
     def forward(self, h_s: Tensor, h_t: Tensor, mask: Tensor | None = None, memory_s=None, memory_t=None, gather=None):
-        "`gather(h_s, h_t, mask)`, if given, returns the whole batch across processes for the local structure (DDP)."
+        """`gather(h_s, h_t, mask)`, if given, returns the whole batch across processes (DDP) for the structures over the
+        batch: the local one, and the global one, whose distances are normalised by their mean over the batch."""
         terms = {}
         if self.gamma_i: terms['intra'] = intra_feature_loss(h_s, h_t, mask, self.unbiased, self.cka_loss)
-        if self.gamma_l:
-            terms['local'] = local_inter_feature_loss(*(gather(h_s, h_t, mask) if gather else (h_s, h_t, mask)), self.unbiased,
-                                                      self.cka_loss)
+        whole = gather(h_s, h_t, mask) if gather and (self.gamma_l or self.gamma_g) else (h_s, h_t, mask)
+        if self.gamma_l: terms['local'] = local_inter_feature_loss(*whole, self.unbiased, self.cka_loss)
         if self.gamma_g:
             if memory_s is None or memory_t is None:
                 raise ValueError("gamma_g > 0 needs the student and teacher memories (memory_s, memory_t); "
                                  "build the teacher memory first, or set gamma_g=0 to train without the global structure.")
+            h_s, h_t, mask = whole
             features_s, features_t = (sequence_features(h, mask, self.global_feature) for h in (h_s, h_t))
             flatten = self.global_feature == 'flatten'
             if flatten: _check_token_multiple(h_s, memory_s, 'student'); _check_token_multiple(h_t, memory_t, 'teacher')

@@ -23,10 +23,11 @@ from .records import (write_atomically, _write_json_atomic, read_results, append
 
 # %% auto #0
 __all__ = ['PACKAGED_BACKBONE', 'TEACHER_GRID', 'GRID_OPTIONS', 'MAX_CANDIDATES', 'SHIPPED_TEACHERS', 'prepare_task',
-           'check_training_budget', 'check_samples', 'backbone_name', 'resolve_backbone', 'write_test_predictions',
-           'main_metric', 'ElapsedTime', 'CompleteCheckpoints', 'LabelledProgress', 'label_progress', 'teacher_id',
-           'teacher_folder', 'teacher_info', 'finetune_teacher', 'parse_grid', 'teachers_file', 'teacher_files',
-           'teachers_read', 'select_teacher', 'selected_teacher', 'teacher_record', 'teacher_directory']
+           'check_training_budget', 'check_samples', 'backbone_name', 'resolve_backbone', 'processes',
+           'per_process_batch', 'write_test_predictions', 'main_metric', 'ElapsedTime', 'CompleteCheckpoints',
+           'LabelledProgress', 'label_progress', 'teacher_id', 'teacher_folder', 'teacher_info', 'finetune_teacher',
+           'parse_grid', 'teachers_file', 'teacher_files', 'teachers_read', 'select_teacher', 'selected_teacher',
+           'teacher_record', 'teacher_directory']
 
 # %% ../nbs/04a_teachers.ipynb #5e1cfa45
 def prepare_task(task: str | Task, tokenizer, data_dir=None, max_length: int = 128, train_samples: int | None = None,
@@ -75,13 +76,29 @@ def _backbone_tag(backbone: str) -> str:
     return name.rstrip('/').replace('/', '_').replace(':', '_')
 
 # %% ../nbs/04a_teachers.ipynb #084b7f34
+def processes() -> int:
+    "How many processes train together: the `WORLD_SIZE` that `torchrun` or `accelerate launch` sets, else 1."
+    return int(os.environ.get('WORLD_SIZE', '1'))
+
+def per_process_batch(batch_size: int) -> int:
+    """The share of each process of the global `batch_size` (the paper's setting): `batch_size` over `processes()`, so
+    that a run is the same experiment on any number of devices. A batch they do not divide is refused."""
+    n = processes()
+    if batch_size < n or batch_size % n:
+        raise ValueError(f"--batch-size {batch_size} is the global batch, split over the {n} processes of this launch: "
+                         f"give a multiple of {n} (or launch a number of processes that divides {batch_size}).")
+    return batch_size // n
+
 def _training_arguments(out_dir, seed, epochs, batch_size, learning_rate, max_steps, **kwargs):
-    "fsd_nb's `TrainingArguments`: checkpoint, evaluate and log every epoch, keep one checkpoint; `kwargs` override any of it."
+    """fsd_nb's `TrainingArguments`: checkpoint, evaluate and log every epoch, keep one checkpoint; `kwargs` override any
+    of it. Each process takes its share of the global `batch_size`; without CUDA, several processes (gloo DDP) and bf16
+    need transformers' `use_cpu`, which is then set."""
     options = dict(remove_unused_columns=True, report_to='none', save_strategy='epoch', save_total_limit=1,
                    eval_strategy='epoch', logging_strategy='epoch', dataloader_pin_memory=torch.cuda.is_available(),
                    disable_tqdm=not sys.stderr.isatty()) | kwargs
+    if not torch.cuda.is_available() and (processes() > 1 or options.get('bf16')): options.setdefault('use_cpu', True)
     return TrainingArguments(output_dir=str(out_dir), seed=seed, data_seed=seed, num_train_epochs=epochs,
-                             per_device_train_batch_size=batch_size, per_device_eval_batch_size=max(batch_size, 64),
+                             per_device_train_batch_size=per_process_batch(batch_size), per_device_eval_batch_size=max(batch_size, 64),
                              learning_rate=learning_rate, max_steps=max_steps, **options)
 
 def _evaluate(trainer, task: Task) -> dict:
@@ -211,6 +228,7 @@ def finetune_teacher(task: str | Task, backbone: str | None = None, out_dir: str
     learning_rate = learning_rate or (5e-5 if task.name in ('STS-B', 'WNLI') else 2e-5)
     check_training_budget(max_steps, epochs, learning_rate)
     check_samples(train_samples, eval_samples)
+    per_process_batch(batch_size)  # several processes: refused before anything is written
     if not 0 <= warmup_ratio < 1: raise ValueError(f"warmup_ratio is a share of the training steps in [0, 1), got {warmup_ratio}.")
     if patience is not None and (not keep_best or patience < 1):
         raise ValueError(f"patience (epochs without improvement before stopping) needs keep_best=True and a value >= 1, got {patience}.")
@@ -255,9 +273,11 @@ def finetune_teacher(task: str | Task, backbone: str | None = None, out_dir: str
                     settings=dict(epochs=epochs, batch_size=batch_size, learning_rate=learning_rate, max_length=max_length,
                                   seed=seed, max_steps=max_steps, train_samples=train_samples, eval_samples=eval_samples,
                                   warmup_ratio=warmup_ratio, weight_decay=weight_decay, keep_best=keep_best, patience=patience),
-                    **provenance(record_command))
-        _write_json_atomic(teacher_dir / 'fsd_teacher.json', info)
-        shutil.rmtree(checkpoints, ignore_errors=True)  # the teacher is saved: its checkpoints would only take space
+                    processes=processes(), **provenance(record_command))
+        if trainer.is_world_process_zero():
+            _write_json_atomic(teacher_dir / 'fsd_teacher.json', info)
+            shutil.rmtree(checkpoints, ignore_errors=True)  # the teacher is saved: its checkpoints would only take space
+        trainer.accelerator.wait_for_everyone()  # several processes: each returns once the teacher is complete
     return teacher_dir
 
 # %% ../nbs/04a_teachers.ipynb #9fbab246

@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/train.html.md"""
 
 # %% ../nbs/05_train.ipynb #33ed317c
 from __future__ import annotations
-import dataclasses, difflib, hashlib, json, shutil
+import contextlib, dataclasses, difflib, hashlib, json, shutil
 from dataclasses import asdict
 from functools import partial
 from typing import Callable
@@ -29,7 +29,7 @@ from .memory import (TeacherMemory, StudentMemory, build_teacher_memory, check_m
 from .teacher_cache import (TeacherCache, TOKEN_KINDS, examples_fingerprint, model_fingerprint, teacher_outputs,
                                   with_cache_index, _file_sha1)
 from .teachers import (prepare_task, finetune_teacher, selected_teacher, teacher_directory, teacher_record, teacher_id, teacher_folder, teacher_info,
-                             resolve_backbone, teachers_read,
+                             resolve_backbone, teachers_read, processes, per_process_batch,
                              check_training_budget, check_samples, backbone_name, PACKAGED_BACKBONE, ElapsedTime, CompleteCheckpoints, label_progress,
                              _training_arguments, _evaluate, _data_of, write_test_predictions)
 from .config import DistillationConfig, _identity, _config_hash
@@ -68,6 +68,15 @@ def gather_batch(h_s: Tensor, h_t: Tensor, mask: Tensor | None = None):
     mask_all = None if mask is None else gathered(mask.to(h_s.dtype)).bool()
     return h_s_all, h_t_all, mask_all
 
+def _token_share(mask: Tensor | None, like: Tensor) -> Tensor | float:
+    """What turns a mean over this process's real tokens into its share of the mean over the global batch's, once DDP
+    averages the processes' gradients: its tokens times the processes over all their tokens (1 for one process)."""
+    if mask is None or _world_size() == 1: return 1.
+    local = mask.sum().to(like.dtype)
+    total = local.detach().clone()
+    dist.all_reduce(total)
+    return local * _world_size() / total
+
 # %% ../nbs/05_train.ipynb #4cec732f
 def teacher_cache_kinds(config: DistillationConfig, teacher_config=None) -> tuple:
     """What a run of `config` reads from the teacher cache: nothing for `none`, none of the token-level kinds without
@@ -105,12 +114,12 @@ class DistillationLoss(nn.Module):
             value = pkd_loss(student.cls_states([s for s, _ in layers]), teacher.cls_states([t for _, t in layers]))
             return value, dict(pkd=value)
         if method == 'rkd':
-            value = rkd_loss(sequence_features(student.penultimate, mask), sequence_features(teacher.penultimate, mask),
-                             c.rkd_distance_weight, c.rkd_angle_weight)
+            h_s, h_t, whole_mask = gather_batch(student.penultimate, teacher.penultimate, mask)  # relations over the global batch
+            value = rkd_loss(sequence_features(h_s, whole_mask), sequence_features(h_t, whole_mask), c.rkd_distance_weight, c.rkd_angle_weight)
             return value, dict(rkd=value)
         if method == 'minilm':
             value = minilm_loss(student.attention, teacher.attention, student.values, teacher.values, mask)
-            return value, dict(minilm=value)
+            return value * _token_share(mask, value), dict(minilm=value)
         memory_s = getattr(getattr(student_model, 'module', student_model), 'fsd_student_memory', None)
         memory_t = None if self.teacher_memory is None else self.teacher_memory.centroids.to(student.penultimate.device)
         return self.fsd(student.penultimate, teacher.penultimate, mask, memory_s, memory_t, gather=gather_batch)
@@ -146,6 +155,8 @@ class DistillationTrainer(Trainer):
         if config.uses('g') and not hasattr(model, 'fsd_student_memory'):
             source = teacher if teacher_cache is None else teacher_cache
             model.fsd_student_memory = self._start_student_memory(config, source, teacher_memory).to(self.args.device)
+        if hasattr(model, 'fsd_student_memory'):  # used by the loss, outside the model's forward: DDP leaves it to training_step
+            model._ddp_params_and_buffers_to_ignore = [f'fsd_student_memory.{n}' for n, _ in model.fsd_student_memory.named_parameters()]
         self._term_sums, self._term_steps, self._last_terms = {}, 0, {}
 
     def _start_student_memory(self, config, teacher, teacher_memory) -> StudentMemory:
@@ -157,7 +168,10 @@ class DistillationTrainer(Trainer):
         subset = order if config.memory_init_samples is None else order[:config.memory_init_samples]
         samples = (self.train_dataset.select(subset) if hasattr(self.train_dataset, 'select')
                    else torch.utils.data.Subset(self.train_dataset, subset))
-        return student_memory_from_teacher_clusters(self.model, teacher, teacher_memory, self.get_eval_dataloader(samples),
+        # every process starts from the same memory: all the samples, not this process's share of them
+        loader = torch.utils.data.DataLoader(samples, batch_size=self.args.per_device_eval_batch_size, collate_fn=self.data_collator)
+        batches = ({k: v.to(self.args.device) for k, v in batch.items()} for batch in loader)
+        return student_memory_from_teacher_clusters(self.model, teacher, teacher_memory, batches,
                                                     progress=not self.args.disable_tqdm)
 
     def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
@@ -173,6 +187,10 @@ class DistillationTrainer(Trainer):
 
     def training_step(self, model, inputs, num_items_in_batch=None):
         loss = super().training_step(model, inputs, num_items_in_batch)
+        memory = getattr(self.model, 'fsd_student_memory', None)
+        if memory is not None and _world_size() > 1:  # averaged over the processes, as DDP does for the model's parameters
+            for p in memory.parameters():
+                if p.grad is not None: dist.all_reduce(p.grad); p.grad /= _world_size()
         self._stop_if_not_finite(model, loss)
         return loss
 
@@ -226,6 +244,13 @@ def _open_teacher_cache(config, task, teacher, teacher_dir, train, kinds, exampl
     if not (config.teacher_cache and kinds): return None
     directory = Path(teacher_dir) / 'teacher-cache' / f"{task.slug}-len{config.max_length}-{examples[:12]}"
     return TeacherCache.open(teacher, train, directory, kinds, batch_size=max(config.batch_size, 64), examples=examples)
+
+def _first_process_first():
+    """A block that the first process runs before the others (`torchrun`, `accelerate launch`): it builds what is
+    missing, they then read it. One process: the block as it is."""
+    if processes() == 1: return contextlib.nullcontext()
+    from accelerate import PartialState  # sets up the process group from the launcher's environment, as the Trainer does
+    return PartialState(cpu=not torch.cuda.is_available()).main_process_first()
 
 def _teacher_of_run(task, teacher, backbone, out_dir, data_dir, max_length, teacher_seed, teacher_max_steps, train_samples,
                     eval_samples, teachers) -> tuple[Path, int, str, Callable[[], Path]]:
@@ -500,6 +525,7 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
     config.validate(task)
     trainer_options = check_run_options(config, max_steps, teacher_max_steps, save_steps, training_args)
     check_samples(train_samples, eval_samples)
+    per_process_batch(config.batch_size)  # several processes: a global batch they do not divide is refused now
     computing = computing_options(trainer_options)  # part of what the run is
     backbone = str(backbone or default_backbone())
     origin = provenance(command)  # the code that runs is the code at the start
@@ -548,10 +574,11 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
                       if k != 'qkv' or attention_recomputable(teacher_model.config)) if config.teacher_cache else ()
         if kinds: train = with_cache_index(train)
         examples = examples_fingerprint(train) if kinds or config.uses('g') else None  # what the cache and memory are of
-        cache = _open_teacher_cache(config, task, teacher_model, teacher_dir, train, kinds, examples)
-        run_cache = cache if own_kinds else None
-        memory = (_memory_for(config, task, run_cache or teacher_model, teacher_model, train, tokenizer, out_dir, teacher_seed,
-                              examples) if config.uses('g') else None)
+        with _first_process_first():  # several processes: the first builds the cache and memory, the others read them
+            cache = _open_teacher_cache(config, task, teacher_model, teacher_dir, train, kinds, examples)
+            run_cache = cache if own_kinds else None
+            memory = (_memory_for(config, task, run_cache or teacher_model, teacher_model, train, tokenizer, out_dir, teacher_seed,
+                                  examples) if config.uses('g') else None)
         transformers.set_seed(seed)
         student = make_student(student_source, student_layers, task, config.student_init)
         trainer = DistillationTrainer(student, teacher_model, config, memory, run_cache,
@@ -578,6 +605,7 @@ def distill(task: str | Task, config: DistillationConfig | None = None, seed: in
         record = dict(task=task.name, **_data_of(task), method=config.method, seed=seed, hyperparameters=settings, dev=dev,
                       **({'test': test} if test else {}),
                       models=dict(teacher=model_shape(teacher_model.config), student=model_shape(trainer.model.config)),
+                      processes=processes(),  # how many trained it together (the experiment is the same for any number)
                       teacher_dev=teacher_recorded.get('metrics'), train_seconds=clock.seconds, train_cpu_seconds=clock.cpu_seconds,
                       teacher_cache=run_cache and dict(kinds=list(own_kinds), cache_mib=round(run_cache.nbytes / 2**20, 1)),
                       **({'trainer_options': trainer_options} if trainer_options else {}),
