@@ -6,7 +6,7 @@ Docs: https://fsd-nb.github.io/fsd_nb/experiments.html.md"""
 
 # %% ../nbs/08_experiments.ipynb #6ce3f717
 from __future__ import annotations
-import argparse, dataclasses, difflib, inspect, itertools, json, re, sys, time, typing
+import argparse, dataclasses, difflib, inspect, itertools, json, os, re, sys, time, typing
 from pathlib import Path
 import yaml
 from fastcore.docments import docments
