@@ -76,3 +76,14 @@ def test_a_sweep_under_torchrun_records_and_says_each_run_once(models, tmp_path)
     (record,) = [json.loads(line) for line in (tmp_path / 'results' / 'twice.jsonl').read_text().splitlines()]
     assert record['processes'] == 2 and record['method'] == 'vkd'
     assert result.stdout.count('[1] RTE vkd seed 1: dev') == 1 and result.stdout.count('fsd-sweep twice: 1 run(s) finished') == 1, result.stdout
+
+def test_a_batch_the_processes_do_not_divide_is_refused_by_every_process(models, tmp_path):
+    "Before anything is written, every process ends with the reason, and torchrun ends (no process is left waiting)."
+    backbone, teacher, _, _ = models
+    result = subprocess.run([sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2',
+                             str(Path(sys.executable).with_name('fsd-distill')), '--task', 'rte', '--teacher', teacher,
+                             '--backbone', backbone, '--data-dir', str(ROOT / 'tests' / 'glue_fixture'), '--batch-size', '7',
+                             '--out-dir', str(tmp_path / 'runs')], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert result.returncode != 0
+    assert result.stderr.count("--batch-size 7 is the global batch, split over the 2 processes of this launch") == 2, result.stderr[-3000:]
+    assert not (tmp_path / 'runs').exists()
