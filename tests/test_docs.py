@@ -99,3 +99,29 @@ def test_notebooks_process_into_docs_pages_offline():
             if match:
                 shown = ''.join(o.get('data', {}).get('text/markdown', '') for o in cell['outputs'])
                 assert f"### {match.group(1).split('.')[-1]}" in shown, f"{nb.name}: show_doc({match.group(1)}) rendered nothing"
+
+def _prose(text: str) -> str:
+    "Markdown as compared for lost prose: links reduced to their text (nbdev adds links to names), whitespace collapsed."
+    return re.sub(r'\s+', ' ', re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', text)).strip()
+
+def test_no_prose_is_lost_in_the_pages(monkeypatch):
+    """Every paragraph of every notebook's markdown is in the page nbdev makes of it (its own processing, as
+    `nbdev-docs` runs before Quarto): the first cell becomes the front matter, and nbdev keeps only its title and
+    description, so anything else there would vanish from the site."""
+    from fastcore.nbio import read_nb
+    from nbdev.processors import FilterDefaults
+    monkeypatch.chdir(NBS)
+    lost = []
+    for path in notebooks:
+        written = [source(c) for c in cells(path) if c['cell_type'] == 'markdown']
+        nb = read_nb(path); nb.path_ = str(path)
+        FilterDefaults()(nb)
+        page = []
+        for cell in nb['cells']:
+            text = cell['source'] if isinstance(cell['source'], str) else ''.join(cell['source'] or [])
+            if cell['cell_type'] == 'raw' and text.startswith('---'): page += map(str, yaml.safe_load(text.strip().strip('-')).values())
+            elif cell['cell_type'] == 'markdown': page.append(text)
+        page = _prose('\n\n'.join(page))
+        lost += [f"{path.name}: {p[:80]!r}" for text in written for p in map(_prose, re.split(r'\n\s*\n', text))
+                 if p and re.sub(r'^(#+|>) ', '', p) not in page]
+    assert not lost, f"paragraphs missing from the docs pages (in a first cell, only '# title' and '> description' survive): {lost}"
