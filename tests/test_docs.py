@@ -125,3 +125,12 @@ def test_no_prose_is_lost_in_the_pages(monkeypatch):
         lost += [f"{path.name}: {p[:80]!r}" for text in written for p in map(_prose, re.split(r'\n\s*\n', text))
                  if p and re.sub(r'^(#+|>) ', '', p) not in page]
     assert not lost, f"paragraphs missing from the docs pages (in a first cell, only '# title' and '> description' survive): {lost}"
+
+DRAWS = re.compile(r'plt\.(subplots|figure)\(|sns\.\w+\(|\bax\.(plot|imshow|bar|scatter)\(')
+
+def test_every_cell_that_draws_stores_its_figure():
+    "The docs show stored outputs: a cell that draws a figure must keep its image, or the page shows code and no plot."
+    missing = [f"{nb.name} cell {c.get('id')}" for nb in notebooks for c in cells(nb)
+               if c['cell_type'] == 'code' and not source(c).lstrip().startswith('#| export') and DRAWS.search(source(c))
+               and not any('image/png' in o.get('data', {}) or 'image/svg+xml' in o.get('data', {}) for o in c.get('outputs', []))]
+    assert not missing, f"cells that draw a figure without its image in the stored outputs (run the notebook, keep the outputs): {missing}"
