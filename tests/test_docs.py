@@ -134,3 +134,10 @@ def test_every_cell_that_draws_stores_its_figure():
                if c['cell_type'] == 'code' and not source(c).lstrip().startswith('#| export') and DRAWS.search(source(c))
                and not any('image/png' in o.get('data', {}) or 'image/svg+xml' in o.get('data', {}) for o in c.get('outputs', []))]
     assert not missing, f"cells that draw a figure without its image in the stored outputs (run the notebook, keep the outputs): {missing}"
+
+def test_the_reproduction_page_reads_as_a_report():
+    "Its code (imports, helpers, claim checks) is folded or hidden on the page, so that results and discussion come first; it still runs in nbdev-test."
+    unfolded = [c.get('id') for c in cells(NBS / '10_reproduce_glue.ipynb')
+                if c['cell_type'] == 'code' and not source(c).startswith(('#| code-fold: true', '#| hide'))]
+    assert not unfolded, f"code cells of 10_reproduce_glue shown unfolded: {unfolded}"
+    assert (NBS / '10_reproduce_glue.ipynb').stat().st_size < 2_000_000  # its stored figures stay light
