@@ -14,7 +14,8 @@ from .experiments import _run_command, _values
 # %% auto #0
 __all__ = ['RUN_SETTINGS', 'BENCH_SUITES', 'reference_cka', 'reference_intra_feature_loss', 'reference_local_inter_feature_loss',
            'benchmark_structure_losses', 'memory_probe', 'benchmark_memory_build', 'format_step_rows',
-           'benchmark_distillation_run', 'format_run_row', 'format_loss_row', 'format_memory_rows', 'fsd_bench']
+           'benchmark_distillation_run', 'format_run_row', 'benchmark_processes', 'format_process_rows',
+           'format_loss_row', 'format_memory_rows', 'fsd_bench']
 
 # %% ../nbs/90_bench.ipynb #acda7354
 def _reference_centring(K):
@@ -204,6 +205,35 @@ def format_run_row(r: dict) -> str:
             f"{r['fsd_nb_s']:7.1f} s  speed-up {r['speedup']:.2f}x  largest loss difference (masked max_length vs "
             f"dynamic, {r['checked_batches']} batches) {r['largest_loss_difference']:.2e}")
 
+# %% ../nbs/90_bench.ipynb #b72c8160
+def benchmark_processes(task: str = 'mrpc', method: str = 'fsd', steps: int = 20, processes=(1, 2), data_dir=None,
+                        backbone: str | None = None, student_layers: int = 3, batch: int = 32, max_length: int = 128) -> list[dict]:
+    "Training examples per second of `fsd-distill` with each number of `processes` (`torchrun`), at the global `batch`."
+    import json, shutil, subprocess, sys, tempfile
+    from pathlib import Path
+    from fsd_nb.models import make_teacher
+    rows = []
+    with tempfile.TemporaryDirectory(prefix='fsd-bench-ddp-') as scratch:
+        teacher = Path(scratch) / 'teacher'
+        make_teacher(task, backbone).save_pretrained(teacher)  # untrained: a speed, not a score
+        for n in processes:
+            out = Path(scratch) / f'runs-{n}'
+            launcher = [sys.executable, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', str(n)] if n > 1 else []
+            options = ['--task', task, '--method', method, '--teacher', str(teacher), '--max-steps', str(steps), '--batch-size', str(batch),
+                       '--max-length', str(max_length), '--student-layers', str(student_layers), '--out-dir', str(out), '--no-analyses',
+                       *(['--backbone', backbone] if backbone else []), *(['--data-dir', str(data_dir)] if data_dir else [])]
+            done = subprocess.run([*launcher, shutil.which('fsd-distill'), *options], capture_output=True, text=True)
+            if done.returncode: raise RuntimeError(f"fsd-distill with {n} process(es) failed:\n{done.stderr[-3000:]}")
+            (result,) = out.glob('students/*/fsd_result.json')
+            speed = next(log['train_samples_per_second'] for log in json.loads(result.read_text())['log_history'] if 'train_samples_per_second' in log)
+            rows.append(dict(task=task, method=method, processes=n, steps=steps, batch=batch, examples_per_second=speed))
+    return [dict(r, ratio=r['examples_per_second'] / rows[0]['examples_per_second']) for r in rows]
+
+def format_process_rows(rows: list[dict]) -> str:
+    "The `fsd-bench` lines of `benchmark_processes`."
+    return '\n'.join(f"ddp  {r['task']} {r['method']} global batch {r['batch']}  {r['processes']} process(es)  "
+                     f"{r['examples_per_second']:8.1f} examples/s  ratio to {rows[0]['processes']}: {r['ratio']:.2f}" for r in rows)
+
 # %% ../nbs/90_bench.ipynb #7cd0cd33
 def _machine() -> str:
     import torch
@@ -229,10 +259,10 @@ def format_memory_rows(rows: list[dict]) -> str:
     return '\n'.join(lines)
 
 # %% ../nbs/90_bench.ipynb #4a53324b
-BENCH_SUITES = ('losses', 'memory', 'step', 'run')
+BENCH_SUITES = ('losses', 'memory', 'step', 'run', 'ddp')
 
 def fsd_bench(
-    suites: str = 'losses,memory,step',  # comma-separated: losses (vs the authors'), memory (teacher-memory build), step (fsd vs vkd), run (paper setting vs defaults)
+    suites: str = 'losses,memory,step',  # comma-separated: losses (vs the authors'), memory (teacher-memory build), step (fsd vs vkd), run (paper setting vs defaults), ddp (1 vs 2 processes)
     batch: int = 32,  # samples per batch (paper: 32)
     tokens: int = 128,  # tokens per sample W (paper: 128)
     teacher_dim: int = 768,  # teacher hidden size (BERT-base: 768)
@@ -245,6 +275,7 @@ def fsd_bench(
     run_tasks: str = 'mrpc',  # comma-separated GLUE tasks of the run suite (needs $FSD_GLUE_DIR or --data-dir)
     run_steps: int = 30,  # training steps of each timed run of the run suite
     data_dir: str = None,  # GLUE directory of the run suite (default: $FSD_GLUE_DIR, else the datasets hub)
+    ddp_processes: str = '1,2',  # comma-separated process counts of the ddp suite (fsd-distill under torchrun, the run suite's first task)
 ):
     "Benchmarks with ratios: FSD losses against the authors' formulation, and the memory of building a teacher memory."
     import torch
@@ -269,5 +300,8 @@ def fsd_bench(
         for task in run_tasks.split(','):
             print(format_run_row(benchmark_distillation_run(task, 'fsd', run_steps, data_dir, student_layers=student_layers,
                                                             batch=batch, max_length=tokens)), flush=True)
+    if 'ddp' in chosen:
+        print(format_process_rows(benchmark_processes(run_tasks.split(',')[0], 'fsd', run_steps, tuple(_values(ddp_processes, int, 'ddp-processes')),
+                                                      data_dir, student_layers=student_layers, batch=batch, max_length=tokens)), flush=True)
 
 def _fsd_bench_main(): _run_command(fsd_bench)
