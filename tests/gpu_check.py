@@ -29,6 +29,17 @@ def device_tests(cuda: bool) -> dict:
     return dict(passed=run.returncode == 0, summary=lines[-1] if lines else run.stderr[-500:], seconds=round(time.time() - began, 1))
 
 
+def several_devices(cuda: bool) -> dict:
+    "With two or more GPUs: tests/test_ddp_runs.py's 2-process equality (torchrun, NCCL); else why it did not run (CI runs it on CPU processes)."
+    if not cuda or torch.cuda.device_count() < 2:
+        return dict(ran=False, why='fewer than 2 GPUs' if cuda else 'the rehearsal: CI runs it with gloo processes')
+    began = time.time()
+    run = subprocess.run([sys.executable, '-m', 'pytest', 'tests/test_ddp_runs.py', '-q', '-p', 'no:cacheprovider', '-k', 'two_processes'],
+                         capture_output=True, text=True)
+    lines = run.stdout.strip().splitlines()
+    return dict(ran=True, passed=run.returncode == 0, summary=lines[-1] if lines else run.stderr[-500:], seconds=round(time.time() - began, 1))
+
+
 def every_method(glue_dir: str, out: Path, cuda: bool) -> dict:
     "Each method's dev metrics, steps and seconds after 100 bf16 steps on MRPC (the rehearsal: 2 float32 steps of a tiny BERT)."
     backbone = None if cuda else make_tiny_backbone(out / 'tiny')
@@ -68,16 +79,18 @@ def main():
     began = time.time()
     tests = device_tests(cuda)
     print(f"device tests: {tests['summary']} ({tests['seconds']} s)", flush=True)
+    ddp = several_devices(cuda)
+    print(f"two processes: {ddp.get('summary') or 'not run, ' + ddp['why']}", flush=True)
     print("every method on MRPC:", flush=True)
     runs = every_method(args.glue_dir, out, cuda)
     lines = bench(cuda)
     print('\n'.join(lines), flush=True)
     record = dict(kind='gpu-check' if cuda else 'cpu-rehearsal', gpu=torch.cuda.get_device_name(0) if cuda else None,
-                  device_tests=tests, runs=runs, bench=lines, seconds=round(time.time() - began, 1),
+                  device_tests=tests, several_devices=ddp, runs=runs, bench=lines, seconds=round(time.time() - began, 1),
                   **provenance('bash tests/gpu_check.sh GLUE_DIR'))
     append_result(results, record)
-    print(f"GPU check {'passed' if tests['passed'] else 'FAILED'} in {record['seconds']} s; record appended to {results}")
-    sys.exit(0 if tests['passed'] else 1)
+    print(f"GPU check {'passed' if tests['passed'] and ddp.get('passed', True) else 'FAILED'} in {record['seconds']} s; record appended to {results}")
+    sys.exit(0 if tests['passed'] and ddp.get('passed', True) else 1)
 
 
 if __name__ == '__main__': main()
