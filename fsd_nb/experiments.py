@@ -381,6 +381,16 @@ def _reusable_runs(reuse: str | None, results_dir: str | Path, name: str) -> dic
             if r.get('run_key') and 'reused_from' not in r: reusable.setdefault(r['run_key'], (other_path.name, r))
     return reusable
 
+def _first_process_says(value):
+    "The first process's `value` on every process of a `torchrun` or `accelerate launch` (one process: `value` itself)."
+    from fsd_nb.teachers import processes
+    if processes() == 1: return value
+    import torch
+    from accelerate import PartialState
+    from accelerate.utils import broadcast_object_list
+    PartialState(cpu=not torch.cuda.is_available())  # the launch's process group, as the Trainer sets it up
+    return broadcast_object_list([value])[0]
+
 @takes_data
 @takes_config(grid=True)
 def fsd_sweep(
@@ -481,7 +491,8 @@ def fsd_sweep(
         # fine-tuning when the teacher must be re-created first.
         expected = _expected_seconds(task, method, _mean_seconds(recorded), elsewhere)
         teacher_seconds = _teacher_seconds(chosen[task], out_dir, teachers)
-        if budget_min is not None and (time.time() - start + (longest if expected is None else expected) + teacher_seconds) / 60 > budget_min:
+        over_budget = budget_min is not None and (time.time() - start + (longest if expected is None else expected) + teacher_seconds) / 60 > budget_min
+        if _first_process_says(over_budget):  # several processes stop together, or one would wait for the others forever
             guess = f"the longest run so far, {longest / 60:.0f} min" if expected is None else f"about {expected / 60:.0f} min"
             print(f"fsd-sweep: stopping before the time budget of {budget_min} min runs out: the next run, {task} {method} "
                   f"seed {seed}, would take {guess}" + (f", after {teacher_seconds / 60:.0f} min re-creating its teacher"
